@@ -1,0 +1,125 @@
+import { Hocuspocus } from '@hocuspocus/server';
+import PgBoss from 'pg-boss';
+import type { Config } from '$lib/server/config';
+import { createDb } from '$lib/server/db';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '$lib/server/db/embedded';
+import { runMigrations } from '$lib/server/db/migrate';
+import type { Logger } from '$lib/server/log';
+import { setRuntime, type Runtime } from '$lib/server/runtime';
+import { authExtension } from './collab/auth.extension';
+import { persistenceExtension } from './collab/persistence.extension';
+import { SocketRegistry } from './collab/sockets';
+import { createUpgradeHandler } from './collab/upgrade';
+import { seedDemoIfEmpty } from './seed-demo';
+import { registerWorkers, createQueues } from './workers';
+
+const MEMBER_CHANNEL = 'chot_member_changed';
+
+export type Backend = Awaited<ReturnType<typeof startBackend>>;
+
+// Everything but the HTTP listener, in start order: PostgreSQL, migrations, pg-boss, collab.
+// Shared by the production entry (server/index.ts) and the Vite dev plugin.
+export async function startBackend({ config, log }: { config: Config; log: Logger }) {
+	let embedded: EmbeddedPostgres | undefined;
+	let databaseUrl = config.databaseUrl;
+	if (!databaseUrl) {
+		const started = performance.now();
+		embedded = await startEmbeddedPostgres({
+			dataDir: `${config.dataDir}/pg`,
+			port: config.embeddedPgPort || undefined
+		});
+		databaseUrl = embedded.url;
+		log.info({ ms: Math.round(performance.now() - started) }, 'embedded PostgreSQL started');
+	}
+
+	try {
+		await runMigrations({ url: databaseUrl });
+		const { db, client } = createDb({ url: databaseUrl });
+
+		const boss = new PgBoss({ connectionString: databaseUrl, max: 4, schema: 'pgboss' });
+		boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+		await boss.start();
+		await createQueues(boss);
+
+		const sockets = new SocketRegistry();
+		const rt: Runtime = {
+			config,
+			db,
+			boss,
+			log,
+			counters: new Map(),
+			async disconnectMember({ orgId, userId }) {
+				// Through PostgreSQL, so that every instance closes its own sockets of that user.
+				await client.notify(MEMBER_CHANNEL, JSON.stringify({ orgId, userId }));
+			}
+		};
+		setRuntime(rt);
+
+		const listener = await client.listen(MEMBER_CHANNEL, (payload) => {
+			try {
+				const { userId } = JSON.parse(payload) as { userId: string };
+				const closed = sockets.closeUser(userId);
+				if (closed) log.info({ userId, closed }, 'closed sockets after membership change');
+			} catch (err) {
+				log.warn({ err, payload }, 'bad membership notification');
+			}
+		});
+
+		if (config.roles.has('worker')) await registerWorkers({ boss, rt });
+
+		const hocuspocus = new Hocuspocus({
+			name: 'chot',
+			quiet: true,
+			extensions: [authExtension({ db }), persistenceExtension({ db })]
+		});
+		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets });
+
+		if (embedded && config.seedDemo) await seedDemoIfEmpty({ db, log, config });
+
+		async function health() {
+			const checks = {
+				database: await db
+					.execute('select 1')
+					.then(() => true)
+					.catch(() => false),
+				jobs: await boss
+					.getQueue('send-mail')
+					.then(() => true)
+					.catch(() => false),
+				collab: { connections: hocuspocus.getConnectionsCount(), sockets: sockets.size }
+			};
+			return { ok: checks.database && checks.jobs, checks };
+		}
+
+		async function stop() {
+			// Collab first: storing open documents needs the database.
+			hocuspocus.closeConnections();
+			await Promise.all(
+				[...hocuspocus.documents.values()].map((doc) =>
+					hocuspocus.hooks('onStoreDocument', {
+						instance: hocuspocus,
+						document: doc,
+						documentName: doc.name,
+						context: {},
+						clientsCount: 0,
+						requestHeaders: {},
+						requestParameters: new URLSearchParams(),
+						socketId: '',
+						transactionOrigin: null
+					} as never)
+				)
+			);
+			await listener.unlisten().catch(() => {});
+			// Let running jobs finish (they are idempotent, so a cut-off one would simply rerun).
+			await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+			await client.end({ timeout: 5 });
+			setRuntime(undefined);
+			if (embedded) await embedded.stop();
+		}
+
+		return { rt, hocuspocus, handleUpgrade, health, stop, databaseUrl };
+	} catch (err) {
+		if (embedded) await embedded.stop().catch(() => {});
+		throw err;
+	}
+}

@@ -1,0 +1,80 @@
+import { error, type Handle, type HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { isLocale, negotiate } from '$lib/i18n';
+import * as sessions from '$lib/server/auth/session';
+import { runtime } from '$lib/server/runtime';
+import { isCrossSite } from '$lib/server/security/csrf';
+
+const requestId: Handle = async ({ event, resolve }) => {
+	event.locals.requestId =
+		event.request.headers.get('x-request-id')?.slice(0, 64) || crypto.randomUUID();
+	const started = performance.now();
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	runtime().log.debug(
+		{
+			reqId: event.locals.requestId,
+			method: event.request.method,
+			path: event.url.pathname,
+			status: response.status,
+			ms: Math.round(performance.now() - started)
+		},
+		'request'
+	);
+	return response;
+};
+
+const csrf: Handle = async ({ event, resolve }) => {
+	const { origin } = runtime().config;
+	if (isCrossSite({ method: event.request.method, headers: event.request.headers, origin })) {
+		error(403, { message: 'Cross-site request refused' });
+	}
+	return resolve(event);
+};
+
+const session: Handle = async ({ event, resolve }) => {
+	const { db, config } = runtime();
+	const name = sessions.cookieName({ secure: config.secureCookies });
+	const token = event.cookies.get(name);
+	event.locals.user = null;
+	event.locals.session = null;
+	if (token) {
+		const result = await sessions.validate(db, { token });
+		if (result) {
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+			if (result.refreshed) {
+				event.cookies.set(
+					name,
+					token,
+					sessions.cookieOptions({ secure: config.secureCookies, expires: result.expires })
+				);
+			}
+		} else {
+			event.cookies.delete(name, { path: '/' });
+		}
+	}
+	return resolve(event);
+};
+
+const locale: Handle = async ({ event, resolve }) => {
+	const chosen = event.locals.user?.locale ?? event.cookies.get('chot_locale');
+	event.locals.locale = isLocale(chosen)
+		? chosen
+		: negotiate(event.request.headers.get('accept-language'));
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
+	});
+};
+
+export const handle = sequence(requestId, csrf, session, locale);
+
+export const handleError: HandleServerError = ({ error: err, event, status }) => {
+	if (status !== 404) {
+		runtime().log.error(
+			{ err, reqId: event.locals.requestId, path: event.url.pathname },
+			'unhandled'
+		);
+	}
+	return { message: 'Internal error', requestId: event.locals.requestId };
+};

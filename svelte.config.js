@@ -1,0 +1,16 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// The Node entry (server/index.ts) wraps build/app/handler.js in its own http server,
+		// so that HTTP, the /collab WebSocket endpoint and the job workers share one port and process.
+		// SvelteKit's own origin check (on by default) covers form posts; hooks.server.ts extends
+		// it to every non-GET request whatever its content type (src/lib/server/security/csrf.ts).
+		adapter: adapter({ out: 'build/app', precompress: true })
+	}
+};
+
+export default config;
