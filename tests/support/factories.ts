@@ -1,0 +1,52 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Db } from '../../src/lib/server/db';
+import { memberships, users, type Role } from '../../src/lib/server/db/schema';
+import { hashPassword } from '../../src/lib/server/auth/password';
+import * as orgs from '../../src/lib/server/orgs/orgs.repo';
+
+// Test data from factories, not hand-built rows. Passwords are hashed for real (Argon2id), so
+// reuse one user per file where speed matters.
+export const DEFAULT_PASSWORD = 'mat-khau-rat-manh-2026';
+
+export async function createUser(
+	db: Db,
+	{
+		email = `user-${uuidv7()}@example.vn`,
+		name = 'Nguyễn Văn An',
+		password = DEFAULT_PASSWORD,
+		verified = true,
+		locale = 'vi' as const
+	}: {
+		email?: string;
+		name?: string;
+		password?: string;
+		verified?: boolean;
+		locale?: 'vi' | 'en';
+	} = {}
+) {
+	const [user] = await db
+		.insert(users)
+		.values({
+			email,
+			name,
+			locale,
+			passwordHash: await hashPassword(password),
+			emailVerifiedAt: verified ? new Date() : null
+		})
+		.returning();
+	return { ...user!, password };
+}
+
+export async function createOrg(
+	db: Db,
+	{ ownerId, name = 'Công ty TNHH Ánh Dương' }: { ownerId: string; name?: string }
+) {
+	return orgs.create(db, { ownerId, settings: { name } });
+}
+
+export async function addMember(
+	db: Db,
+	{ orgId, userId, role }: { orgId: string; userId: string; role: Role }
+) {
+	await db.insert(memberships).values({ orgId, userId, role });
+}
