@@ -13,7 +13,7 @@ import { createUpgradeHandler } from './collab/upgrade';
 import { seedDemoIfEmpty } from './seed-demo';
 import { registerWorkers, createQueues } from './workers';
 
-const MEMBER_CHANNEL = 'chot_member_changed';
+const USER_CHANNEL = 'chot_disconnect_user';
 
 export type Backend = Awaited<ReturnType<typeof startBackend>>;
 
@@ -48,18 +48,18 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			boss,
 			log,
 			counters: new Map(),
-			async disconnectMember({ orgId, userId }) {
+			async disconnectUser({ userId, reason }) {
 				// Through PostgreSQL, so that every instance closes its own sockets of that user.
-				await client.notify(MEMBER_CHANNEL, JSON.stringify({ orgId, userId }));
+				await client.notify(USER_CHANNEL, JSON.stringify({ userId, reason }));
 			}
 		};
 		setRuntime(rt);
 
-		const listener = await client.listen(MEMBER_CHANNEL, (payload) => {
+		const listener = await client.listen(USER_CHANNEL, (payload) => {
 			try {
-				const { userId } = JSON.parse(payload) as { userId: string };
-				const closed = sockets.closeUser(userId);
-				if (closed) log.info({ userId, closed }, 'closed sockets after membership change');
+				const { userId, reason } = JSON.parse(payload) as { userId: string; reason: string };
+				const closed = sockets.closeUser(userId, { reason });
+				if (closed) log.info({ userId, closed, reason }, 'closed collab sockets');
 			} catch (err) {
 				log.warn({ err, payload }, 'bad membership notification');
 			}

@@ -15,7 +15,7 @@ export class SocketRegistry {
 		});
 	}
 
-	closeUser(userId: string, { code = 4401, reason = 'membership changed' } = {}) {
+	closeUser(userId: string, { code = 4401, reason = 'access changed' } = {}) {
 		const set = this.#byUser.get(userId);
 		if (!set) return 0;
 		for (const ws of set) ws.close(code, reason);

@@ -11,7 +11,7 @@ export type JobModule<T> = {
 const jobs: JobModule<never>[] = [sendMail as JobModule<never>];
 
 export async function createQueues(boss: PgBoss) {
-	for (const job of jobs) await boss.createQueue(job.name, job.queueOptions);
+	for (const job of jobs) await boss.createQueue(job.name, { name: job.name, ...job.queueOptions });
 }
 
 // pg-boss 10 hands a worker an array of jobs. Each handler is idempotent (at-least-once delivery).

@@ -12,8 +12,11 @@ export type Runtime = {
 	db: Db;
 	boss: PgBoss;
 	log: Logger;
-	/** Closes every live socket of a user in an organisation (membership removed or changed). */
-	disconnectMember: (input: { orgId: string; userId: string }) => Promise<void>;
+	/**
+	 * Closes every live collab socket of a user on every instance (membership removed or role
+	 * changed, logged out everywhere). Clients that may still connect reconnect and re-authorise.
+	 */
+	disconnectUser: (input: { userId: string; reason: string }) => Promise<void>;
 	/** Counters exposed at /metrics (loopback only). */
 	counters: Map<string, number>;
 };

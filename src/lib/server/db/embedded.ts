@@ -70,10 +70,11 @@ function makeParentsTraversable(dir: string) {
 	}
 }
 
-function removeAddedListeners(before: Map<string, ((...args: unknown[]) => void)[]>) {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- listeners of any signal
+function removeAddedListeners(before: Map<string, Function[]>) {
 	for (const [signal, kept] of before) {
 		for (const l of process.listeners(signal as NodeJS.Signals)) {
-			if (!kept.includes(l as never)) process.removeListener(signal, l);
+			if (!kept.includes(l)) process.removeListener(signal, l as never);
 		}
 	}
 }
