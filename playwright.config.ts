@@ -1,0 +1,60 @@
+import { defineConfig, devices } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// End-to-end tests run against the production build (SvelteKit's CSRF check is off in dev) on a
+// fresh embedded PostgreSQL seeded with the demo organisation, in Debian's Chromium.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const dataDir = path.resolve('tests/.artifacts/e2e-data');
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.e2e.ts',
+	outputDir: 'test-results',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: process.env.CI ? [['list']] : [['list']],
+	use: {
+		baseURL: `http://localhost:${PORT}`,
+		locale: 'vi-VN',
+		timezoneId: 'Asia/Ho_Chi_Minh',
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1366, height: 768 } } }],
+	webServer: {
+		// node directly (not npx/npm): SIGTERM must reach the server for a clean shutdown.
+		command: 'node build/server/index.js',
+		url: `http://localhost:${PORT}/healthz`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			NODE_ENV: 'production',
+			PORT: String(PORT),
+			ORIGIN: `http://localhost:${PORT}`,
+			CHOT_DATA_DIR: dataDir,
+			CHOT_PG_PORT: '0',
+			CHOT_SEED_DEMO: 'true',
+			DATABASE_URL: '',
+			RESEND_API_KEY: '',
+			LOG_LEVEL: 'warn'
+		}
+	}
+});

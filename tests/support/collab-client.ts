@@ -1,0 +1,83 @@
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+
+// A real Hocuspocus provider over a real WebSocket, sending the headers a browser would
+// (session cookie, Origin): Node's `ws` takes them as constructor options.
+export function wsWithHeaders(headers: Record<string, string>) {
+	return class extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols, { headers });
+		}
+	};
+}
+
+export function connect({
+	origin,
+	documentName,
+	cookie,
+	wsOrigin = origin
+}: {
+	origin: string;
+	documentName: string;
+	cookie?: string;
+	wsOrigin?: string;
+}) {
+	const headers: Record<string, string> = { origin: wsOrigin };
+	if (cookie) headers.cookie = cookie;
+	const socket = new HocuspocusProviderWebsocket({
+		url: origin.replace(/^http/, 'ws') + '/collab',
+		WebSocketPolyfill: wsWithHeaders(headers),
+		// Tests watch a single connection's fate; no silent reconnect loop.
+		maxAttempts: 1
+	});
+	const doc = new Y.Doc();
+	const provider = new HocuspocusProvider({
+		websocketProvider: socket,
+		name: documentName,
+		document: doc
+	});
+	// Required with an explicit websocketProvider (stack-notes), or it never syncs.
+	provider.attach();
+	const synced = new Promise<void>((resolve, reject) => {
+		provider.on('synced', () => resolve());
+		provider.on('authenticationFailed', ({ reason }: { reason: string }) =>
+			reject(new Error(`authentication failed: ${reason}`))
+		);
+	});
+	const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+		socket.on('close', ({ event }: { event: { code: number; reason: string } }) =>
+			resolve({ code: event.code, reason: String(event.reason) })
+		);
+	});
+	return {
+		doc,
+		provider,
+		socket,
+		synced,
+		closed,
+		destroy() {
+			provider.destroy();
+			socket.destroy();
+			// The provider schedules a reconnect on close, and connect() turns reconnecting back on
+			// even after destroy(); a test client that is done must not dial a restarting server.
+			socket.connect = async () => {};
+		}
+	};
+}
+
+/** Opens a raw upgrade and returns the HTTP status the server answered (101 when accepted). */
+export function upgradeStatus({ url, headers }: { url: string; headers: Record<string, string> }) {
+	return new Promise<number>((resolve) => {
+		const ws = new WebSocket(url, { headers });
+		ws.on('open', () => {
+			ws.close();
+			resolve(101);
+		});
+		ws.on('unexpected-response', (_req, res) => {
+			resolve(res.statusCode ?? 0);
+			ws.terminate();
+		});
+		ws.on('error', () => {});
+	});
+}
