@@ -26,6 +26,7 @@ function chotBackend(): Plugin {
 				ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`
 			});
 			const backend = await startBackend({ config, log: createLogger({ level: config.logLevel }) });
+			if (backend.notices.length) console.log(backend.notices.join('\n'));
 			server.httpServer?.on('upgrade', (req, socket, head) => {
 				if ((req.url ?? '').split('?')[0] === '/collab')
 					void backend.handleUpgrade(req, socket, head);

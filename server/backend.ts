@@ -74,7 +74,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		});
 		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets });
 
-		if (embedded && config.seedDemo) await seedDemoIfEmpty({ db, log, config });
+		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];
 
 		async function health() {
 			const checks = {
@@ -117,7 +117,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			if (embedded) await embedded.stop();
 		}
 
-		return { rt, hocuspocus, handleUpgrade, health, stop, databaseUrl };
+		return { rt, hocuspocus, handleUpgrade, health, stop, databaseUrl, notices };
 	} catch (err) {
 		if (embedded) await embedded.stop().catch(() => {});
 		throw err;

@@ -34,8 +34,8 @@ server.listen(config.port, config.host, () => {
 		{ port: config.port, roles: [...config.roles], ms: Math.round(performance.now() - started) },
 		'Chốt is listening'
 	);
-	console.log(`\n  Chốt đang chạy tại / is running at ${config.origin}\n`);
-	if (process.env.CHOT_DEMO_NOTICE) console.log(process.env.CHOT_DEMO_NOTICE);
+	console.log(`\n  Chốt đang chạy tại / is running at ${config.origin}/login\n`);
+	if (backend.notices.length) console.log(backend.notices.join('\n') + '\n');
 });
 
 let stopping = false;

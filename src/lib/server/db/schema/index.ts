@@ -2,3 +2,5 @@ export * from './users';
 export * from './orgs';
 export * from './mail';
 export * from './collab';
+export * from './pipelines';
+export * from './customers';
