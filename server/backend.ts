@@ -1,4 +1,6 @@
-import { Hocuspocus } from '@hocuspocus/server';
+import { Redis as RedisExtension } from '@hocuspocus/extension-redis';
+import { Hocuspocus, type Extension } from '@hocuspocus/server';
+import IORedis from 'ioredis';
 import PgBoss from 'pg-boss';
 import type { Config } from '$lib/server/config';
 import { createDb } from '$lib/server/db';
@@ -67,11 +69,15 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 
 		if (config.roles.has('worker')) await registerWorkers({ boss, rt });
 
-		const hocuspocus = new Hocuspocus({
-			name: 'chot',
-			quiet: true,
-			extensions: [authExtension({ db }), persistenceExtension({ db })]
-		});
+		const extensions: Extension[] = [authExtension({ db }), persistenceExtension({ db })];
+		// Scale-out: instances share live documents through Redis pub/sub.
+		let redis: RedisExtension | undefined;
+		if (config.redisUrl) {
+			const url = config.redisUrl;
+			redis = new RedisExtension({ createClient: () => new IORedis(url) });
+			extensions.unshift(redis);
+		}
+		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });
 		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets });
 
 		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];
@@ -110,6 +116,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 				)
 			);
 			await listener.unlisten().catch(() => {});
+			await redis?.onDestroy().catch(() => {});
 			// Let running jobs finish (they are idempotent, so a cut-off one would simply rerun).
 			await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
 			await client.end({ timeout: 5 });

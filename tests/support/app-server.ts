@@ -17,13 +17,20 @@ export type AppServer = Awaited<ReturnType<typeof startApp>>;
  * of the migrated test database. `npm test` builds first; run `npm run build` before running
  * a single HTTP spec by hand.
  */
-export async function startApp({ env = {} }: { env?: Record<string, string> } = {}) {
+export async function startApp({
+	env = {},
+	databaseUrl: sharedUrl
+}: {
+	env?: Record<string, string>;
+	/** Run against another instance's database (several instances, one PostgreSQL). */
+	databaseUrl?: string;
+} = {}) {
 	if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
 	const serverUrl = inject('databaseUrl');
 	const dbName = `chot_app_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${dbName} template ${TEMPLATE_DB}`);
-	const databaseUrl = withDatabase(serverUrl, dbName);
+	if (!sharedUrl) await admin.unsafe(`create database ${dbName} template ${TEMPLATE_DB}`);
+	const databaseUrl = sharedUrl ?? withDatabase(serverUrl, dbName);
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chot-app-'));
@@ -98,7 +105,7 @@ export async function startApp({ env = {} }: { env?: Record<string, string> } = 
 		stop: async () => {
 			await kill();
 			await client.end({ timeout: 5 });
-			await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+			if (!sharedUrl) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
 			await admin.end();
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
