@@ -62,7 +62,8 @@ export async function startApp({
 	async function waitHealthy(timeoutMs = 30_000) {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (child.exitCode !== null) throw new Error(`server exited early:\n${logs.join('')}`);
+			if (child.exitCode !== null || child.signalCode !== null)
+				throw new Error(`server exited early:\n${logs.join('')}`);
 			try {
 				const r = await fetch(`${origin}/healthz`);
 				if (r.ok) return;
@@ -78,7 +79,8 @@ export async function startApp({
 	const { db, client } = createDb({ url: databaseUrl, max: 3 });
 
 	async function kill(signal: NodeJS.Signals = 'SIGTERM') {
-		if (child.exitCode !== null) return child.exitCode;
+		// A child killed by a signal has signalCode set and exitCode null.
+		if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
 		const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 		child.kill(signal);
 		return exited;
@@ -88,6 +90,7 @@ export async function startApp({
 		origin,
 		port,
 		db,
+		dataDir,
 		databaseUrl,
 		logs,
 		/** fetch relative to the app, with a same-origin Origin header unless one is given. */
