@@ -31,6 +31,12 @@ function chotBackend(): Plugin {
 				if ((req.url ?? '').split('?')[0] === '/collab')
 					void backend.handleUpgrade(req, socket, head);
 			});
+			server.middlewares.use('/healthz', (_req, res) => {
+				void backend.health().then((report) => {
+					res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' });
+					res.end(JSON.stringify(report));
+				});
+			});
 			server.httpServer?.on('close', () => void backend.stop());
 		}
 	};

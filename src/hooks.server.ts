@@ -76,5 +76,8 @@ export const handleError: HandleServerError = ({ error: err, event, status }) =>
 			'unhandled'
 		);
 	}
-	return { message: 'Internal error', requestId: event.locals.requestId };
+	return {
+		message: status === 404 ? 'Not found' : 'Internal error',
+		requestId: event.locals.requestId
+	};
 };
