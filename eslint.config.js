@@ -21,6 +21,18 @@ export default ts.config(
 			'no-undef': 'off',
 			// Chốt is served at the root (no paths.base), so plain hrefs are already resolved.
 			'svelte/no-navigation-without-resolve': 'off',
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{
+							name: '@lucide/svelte',
+							message:
+								"Import each icon from '@lucide/svelte/icons/<kebab-name>' (the barrel loads ~1,700 modules per dev SSR request; scripts/lucide-per-icon.js rewrites)."
+						}
+					]
+				}
+			],
 			'@typescript-eslint/no-unused-vars': [
 				'error',
 				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
