@@ -15,7 +15,8 @@ const requestId: Handle = async ({ event, resolve }) => {
 		{
 			reqId: event.locals.requestId,
 			method: event.request.method,
-			path: event.url.pathname,
+			// Invitation links carry their secret in the path; logs must not.
+			path: event.url.pathname.replace(/^\/invite\/[^/]+/, '/invite/[redacted]'),
 			status: response.status,
 			ms: Math.round(performance.now() - started)
 		},

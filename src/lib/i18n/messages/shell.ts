@@ -16,7 +16,7 @@ export const vi = {
 	'shell.newOrg': 'Tạo đơn vị mới',
 	'shell.logout': 'Đăng xuất',
 	'shell.skipToContent': 'Chuyển đến nội dung chính',
-	'shell.trialBanner': 'Bạn đang dùng thử gói {plan} — còn {days} ngày.',
+	'shell.trialBanner': 'Bạn đang dùng thử {plan} — còn {days} ngày.',
 	'shell.trialEnded': 'Thời gian dùng thử đã hết. Liên hệ quản trị viên để gia hạn.',
 	'shell.empty.boards.title': 'Chưa có bảng giao dịch',
 	'shell.empty.boards.body':
@@ -52,7 +52,7 @@ export const en: Record<keyof typeof vi, string> = {
 	'shell.newOrg': 'New organisation',
 	'shell.logout': 'Log out',
 	'shell.skipToContent': 'Skip to main content',
-	'shell.trialBanner': 'You are trying the {plan} plan — {days} days left.',
+	'shell.trialBanner': 'You are trying {plan} — {days} days left.',
 	'shell.trialEnded': 'Your trial has ended. Contact your administrator to continue.',
 	'shell.empty.boards.title': 'No boards yet',
 	'shell.empty.boards.body':
