@@ -59,10 +59,51 @@ export async function landingOrg(
 	return all.find((o) => o.id === preferredOrgId) ?? all[0] ?? null;
 }
 
-export function can(role: Role, action: 'manageMembers' | 'manageSettings' | 'readOutbox') {
+export async function get(db: Tx, { orgId }: { orgId: string }) {
+	const [org] = await db.select().from(organisations).where(eq(organisations.id, orgId));
+	return org ?? null;
+}
+
+/**
+ * Locks the organisation row until the transaction ends. Every change that counts seats or
+ * owners takes this lock first, so two concurrent invites, accepts or demotions are serialised.
+ */
+export async function lock(tx: Tx, { orgId }: { orgId: string }) {
+	const [org] = await tx
+		.select()
+		.from(organisations)
+		.where(eq(organisations.id, orgId))
+		.for('update');
+	return org ?? null;
+}
+
+export async function updateSettings(
+	db: Tx,
+	{ orgId, settings }: { orgId: string; settings: Required<OrgSettings> }
+) {
+	const [org] = await db
+		.update(organisations)
+		.set(settings)
+		.where(eq(organisations.id, orgId))
+		.returning();
+	return org ?? null;
+}
+
+/** Remembers the organisation a user last opened, for `/`. */
+export async function setActive(
+	db: Tx,
+	{ userId, orgId }: { userId: string; orgId: string | null }
+) {
+	await db.update(users).set({ activeOrgId: orgId }).where(eq(users.id, userId));
+}
+
+export type Action = 'manageMembers' | 'manageSettings' | 'readOutbox' | 'viewInvitations';
+
+export function can(role: Role, action: Action) {
 	switch (action) {
 		case 'manageMembers':
 		case 'manageSettings':
+		case 'viewInvitations':
 			return role === 'owner' || role === 'manager';
 		case 'readOutbox':
 			return role === 'owner';

@@ -7,6 +7,8 @@ export const load: LayoutServerLoad = async (event) => {
 	const { user, org, role } = await requireMember(event);
 	const { db, config } = runtime();
 	const all = await orgs.listForUser(db, { userId: user.id });
+	// Opening an organisation makes it the one `/` lands on; written only when it changes.
+	if (user.activeOrgId !== org.id) await orgs.setActive(db, { userId: user.id, orgId: org.id });
 	return {
 		org: {
 			id: org.id,

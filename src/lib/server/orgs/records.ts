@@ -1,0 +1,67 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db';
+import { organisations, recordCounters } from '../db/schema';
+
+// New records (deals, customers) per calendar month in the organisation's time zone, for Gói 1's
+// monthly limit. Counting never refuses: the caller decides (refuse an online create, flag a
+// record made offline that arrives after the limit was reached).
+
+/** First day of `at`'s month in `timeZone`, as YYYY-MM-01. */
+export function monthOf(at: Date, timeZone: string): string {
+	const parts = new Intl.DateTimeFormat('en-CA', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit'
+	}).formatToParts(at);
+	const year = parts.find((p) => p.type === 'year')!.value;
+	const month = parts.find((p) => p.type === 'month')!.value;
+	return `${year}-${month}-01`;
+}
+
+async function orgLimits(db: Tx, orgId: string) {
+	const [org] = await db
+		.select({ timeZone: organisations.timeZone, limit: organisations.maxRecordsPerMonth })
+		.from(organisations)
+		.where(eq(organisations.id, orgId));
+	if (!org) throw new Error(`Organisation ${orgId} not found`);
+	return org;
+}
+
+/**
+ * Counts one new record in the month of `at` (in the organisation's time zone). Call inside the
+ * transaction that creates the record, so a rollback uncounts it. `overLimit` is true once the
+ * count passes the plan's monthly limit.
+ */
+export async function reserve(tx: Tx, { orgId, at = new Date() }: { orgId: string; at?: Date }) {
+	const { timeZone, limit } = await orgLimits(tx, orgId);
+	const month = monthOf(at, timeZone);
+	// One statement: concurrent reserves serialise on the counter row instead of losing counts.
+	const [row] = await tx
+		.insert(recordCounters)
+		.values({ orgId, month, count: 1 })
+		.onConflictDoUpdate({
+			target: [recordCounters.orgId, recordCounters.month],
+			set: { count: sql`${recordCounters.count} + 1` }
+		})
+		.returning({ count: recordCounters.count });
+	const count = row!.count;
+	return { month, count, limit, overLimit: limit !== null && count > limit };
+}
+
+/** The month's count so far, without counting anything; `full` when the next would be over. */
+export async function usage(db: Tx, { orgId, at = new Date() }: { orgId: string; at?: Date }) {
+	const { timeZone, limit } = await orgLimits(db, orgId);
+	const month = monthOf(at, timeZone);
+	const [row] = await db
+		.select({ count: recordCounters.count })
+		.from(recordCounters)
+		.where(and(eq(recordCounters.orgId, orgId), eq(recordCounters.month, month)));
+	const count = row?.count ?? 0;
+	return {
+		month,
+		count,
+		limit,
+		overLimit: limit !== null && count > limit,
+		full: limit !== null && count >= limit
+	};
+}
