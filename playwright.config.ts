@@ -1,17 +1,22 @@
 import { defineConfig, devices } from '@playwright/test';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 // End-to-end tests run against the production build (SvelteKit's CSRF check is off in dev) on a
 // fresh embedded PostgreSQL seeded with the demo organisation, in Debian's Chromium.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
-const dataDir = path.resolve('tests/.artifacts/e2e-data');
-fs.rmSync(dataDir, { recursive: true, force: true });
+// Every Playwright worker loads this file again: the data dir is chosen once, in the runner, and
+// reaches the workers through the environment (deleting it here would pull it from under the
+// running server). tests/e2e/support/teardown.ts removes it.
+process.env.CHOT_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'chot-e2e-'));
+const dataDir = process.env.CHOT_E2E_DATA_DIR;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
 	outputDir: 'test-results',
+	globalTeardown: './tests/e2e/support/teardown.ts',
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,
@@ -36,14 +41,19 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1366, height: 768 } } }],
+	projects: [
+		{
+			name: 'chromium',
+			use: { ...devices['Desktop Chrome'], viewport: { width: 1366, height: 768 } }
+		}
+	],
 	webServer: {
 		// node directly (not npx/npm): SIGTERM must reach the server for a clean shutdown.
 		command: 'node build/server/index.js',
 		url: `http://localhost:${PORT}/healthz`,
 		reuseExistingServer: false,
 		timeout: 60_000,
-		stdout: 'ignore',
+		stdout: process.env.E2E_SERVER_LOGS ? 'pipe' : 'ignore',
 		stderr: 'pipe',
 		env: {
 			NODE_ENV: 'production',

@@ -52,7 +52,7 @@ const session: Handle = async ({ event, resolve }) => {
 				);
 			}
 		} else {
-			event.cookies.delete(name, { path: '/' });
+			event.cookies.delete(name, { path: '/', secure: config.secureCookies });
 		}
 	}
 	return resolve(event);
