@@ -1,4 +1,5 @@
 import * as auth from './messages/auth';
+import * as boards from './messages/boards';
 import * as common from './messages/common';
 import * as mail from './messages/mail';
 import * as orgs from './messages/orgs';
@@ -10,13 +11,14 @@ export const locales = ['vi', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'vi';
 
-const vi = { ...common.vi, ...shell.vi, ...auth.vi, ...orgs.vi, ...mail.vi };
+const vi = { ...common.vi, ...shell.vi, ...auth.vi, ...orgs.vi, ...mail.vi, ...boards.vi };
 const en: Record<keyof typeof vi, string> = {
 	...common.en,
 	...shell.en,
 	...auth.en,
 	...orgs.en,
-	...mail.en
+	...mail.en,
+	...boards.en
 };
 
 export type MessageKey = keyof typeof vi;
