@@ -5,20 +5,51 @@ import * as sendMail from './jobs/send-mail.job';
 export type JobModule<T> = {
 	name: string;
 	queueOptions?: Omit<PgBoss.Queue, 'name'>;
-	handler: (input: { rt: Runtime; data: T; id: string }) => Promise<void>;
+	/**
+	 * Runs one job; must be safe to run twice (pg-boss delivers at least once). Throw to have
+	 * pg-boss retry it with the queue's backoff. `lastAttempt`: no retry follows if this throws.
+	 */
+	handler: (input: { rt: Runtime; data: T; id: string; lastAttempt: boolean }) => Promise<void>;
 };
 
 const jobs: JobModule<never>[] = [sendMail as JobModule<never>];
 
+// The code is the source of truth for each queue's policy: createQueue leaves an existing queue
+// as it was, so the options are applied again on every boot.
 export async function createQueues(boss: PgBoss) {
-	for (const job of jobs) await boss.createQueue(job.name, { name: job.name, ...job.queueOptions });
+	for (const job of jobs) {
+		await boss.createQueue(job.name, { name: job.name, ...job.queueOptions });
+		if (job.queueOptions) await boss.updateQueue(job.name, { name: job.name, ...job.queueOptions });
+	}
 }
 
-// pg-boss 10 hands a worker an array of jobs. Each handler is idempotent (at-least-once delivery).
+// pg-boss 10 hands a worker an array of jobs and, if the handler throws, fails every job of the
+// batch. Each job's outcome is settled on its own instead: failures are failed by id (and so
+// retried alone), and pg-boss completes the rest when the batch handler returns.
 export async function registerWorkers({ boss, rt }: { boss: PgBoss; rt: Runtime }) {
 	for (const job of jobs) {
-		await boss.work(job.name, { batchSize: 5, pollingIntervalSeconds: 0.5 }, async (batch) => {
-			await Promise.all(batch.map((j) => job.handler({ rt, data: j.data as never, id: j.id })));
-		});
+		await boss.work(
+			job.name,
+			{ batchSize: 5, pollingIntervalSeconds: 0.5, includeMetadata: true },
+			async (batch) => {
+				const results = await Promise.allSettled(
+					batch.map((j) =>
+						job.handler({
+							rt,
+							data: j.data as never,
+							id: j.id,
+							lastAttempt: j.retryCount >= j.retryLimit
+						})
+					)
+				);
+				for (const [i, r] of results.entries()) {
+					if (r.status === 'fulfilled') continue;
+					const failed = batch[i]!;
+					const err = r.reason instanceof Error ? r.reason : new Error(String(r.reason));
+					rt.log.warn({ err, queue: job.name, jobId: failed.id }, 'job failed; pg-boss retries it');
+					await boss.fail(job.name, failed.id, { message: err.message });
+				}
+			}
+		);
 	}
 }

@@ -13,7 +13,28 @@ export const vi = {
 	'mail.invite.body':
 		'{inviterName} mời bạn tham gia đơn vị {orgName} trên Chốt với vai trò {role}.',
 	'mail.invite.action': 'Nhận lời mời',
-	'mail.invite.footer': 'Lời mời có hiệu lực trong 7 ngày.'
+	'mail.invite.footer': 'Lời mời có hiệu lực trong 7 ngày.',
+	'mail.outbox.title': 'Hộp thư đi',
+	'mail.outbox.intro':
+		'Máy chủ chưa được cấu hình dịch vụ gửi email, nên email Chốt gửi cho đơn vị và các thành viên được giữ lại ở đây. Mở một email để đọc nội dung và bấm vào liên kết trong đó.',
+	'mail.outbox.empty.title': 'Chưa có email nào',
+	'mail.outbox.empty.body':
+		'Email xác nhận tài khoản, đặt lại mật khẩu và lời mời tham gia đơn vị sẽ hiện ở đây ngay khi được tạo.',
+	'mail.outbox.list': 'Danh sách email',
+	'mail.outbox.status.queued': 'Đang chờ',
+	'mail.outbox.status.sent': 'Đã gửi',
+	'mail.outbox.status.failed': 'Lỗi',
+	'mail.outbox.status.outbox': 'Hộp thư đi',
+	'mail.outbox.account': 'Email tài khoản',
+	'mail.outbox.accountHint': 'Gửi cho thành viên, không thuộc riêng đơn vị nào',
+	'mail.outbox.to': 'Người nhận',
+	'mail.outbox.createdAt': 'Tạo lúc',
+	'mail.outbox.sentAt': 'Gửi lúc',
+	'mail.outbox.attempts': 'Số lần thử',
+	'mail.outbox.error': 'Lý do lỗi',
+	'mail.outbox.body': 'Nội dung',
+	'mail.outbox.older': 'Xem email cũ hơn',
+	'mail.outbox.newest': 'Về email mới nhất'
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -31,5 +52,26 @@ export const en: Record<keyof typeof vi, string> = {
 	'mail.invite.subject': '{inviterName} invites you to {orgName} on Chốt',
 	'mail.invite.body': '{inviterName} invites you to join {orgName} on Chốt as {role}.',
 	'mail.invite.action': 'Accept the invitation',
-	'mail.invite.footer': 'The invitation is valid for 7 days.'
+	'mail.invite.footer': 'The invitation is valid for 7 days.',
+	'mail.outbox.title': 'Outbox',
+	'mail.outbox.intro':
+		'No email service is configured on this server, so the mail Chốt sends to this organisation and its members is kept here. Open a message to read it and follow its links.',
+	'mail.outbox.empty.title': 'No email yet',
+	'mail.outbox.empty.body':
+		'Account confirmations, password resets and invitations to this organisation will appear here as soon as they are created.',
+	'mail.outbox.list': 'Messages',
+	'mail.outbox.status.queued': 'Queued',
+	'mail.outbox.status.sent': 'Sent',
+	'mail.outbox.status.failed': 'Failed',
+	'mail.outbox.status.outbox': 'Outbox',
+	'mail.outbox.account': 'Account email',
+	'mail.outbox.accountHint': 'Sent to a member, not tied to one organisation',
+	'mail.outbox.to': 'To',
+	'mail.outbox.createdAt': 'Created',
+	'mail.outbox.sentAt': 'Sent',
+	'mail.outbox.attempts': 'Attempts',
+	'mail.outbox.error': 'Reason',
+	'mail.outbox.body': 'Message',
+	'mail.outbox.older': 'Older messages',
+	'mail.outbox.newest': 'Back to the newest'
 };

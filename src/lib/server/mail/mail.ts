@@ -44,13 +44,10 @@ export async function queue<T extends TemplateName>(
 
 export async function dispatch(boss: PgBoss, emailId: string) {
 	const data: SendMailJobData = { emailId };
-	// singletonKey: one pending job per email even if dispatch runs twice.
-	await boss.send(queues.sendMail, data, {
-		singletonKey: emailId,
-		retryLimit: 8,
-		retryDelay: 10,
-		retryBackoff: true
-	});
+	// Retry policy (limit, delay, backoff) lives on the queue (server/workers/jobs/send-mail.job.ts)
+	// so every sender gets the same. A second dispatch of the same email is harmless: delivery
+	// checks the row and sends under the row's idempotency key.
+	await boss.send(queues.sendMail, data);
 }
 
 /** queue + dispatch for callers outside a transaction. */
