@@ -9,7 +9,24 @@ const config = {
 		// so that HTTP, the /collab WebSocket endpoint and the job workers share one port and process.
 		// SvelteKit's own origin check (on by default) covers form posts; hooks.server.ts extends
 		// it to every non-GET request whatever its content type (src/lib/server/security/csrf.ts).
-		adapter: adapter({ out: 'build/app', precompress: true })
+		adapter: adapter({ out: 'build/app', precompress: true }),
+		// SvelteKit adds a nonce or hash for its own inline scripts. Styles allow inline for
+		// Svelte's style: directives (attributes, not scripts). WebSockets are same-origin.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -11,6 +11,11 @@ const requestId: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
+	response.headers.set('x-content-type-options', 'nosniff');
+	if (!response.headers.has('referrer-policy'))
+		response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	if (runtime().config.secureCookies && runtime().config.origin.startsWith('https:'))
+		response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	runtime().log.debug(
 		{
 			reqId: event.locals.requestId,

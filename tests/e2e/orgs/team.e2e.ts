@@ -37,7 +37,12 @@ test('a new owner builds a team: sign up, organisation, invitation, acceptance, 
 	// No Resend key: the invitation waits in the outbox, which the owner can read.
 	await open(a, `${orgUrl}/outbox`);
 	const row = a.getByRole('group').filter({ hasText: colleague.email });
-	await expect(row.getByText('Hộp thư đi')).toBeVisible({ timeout: 15_000 });
+	// The send-mail job moves it from "Đang chờ" to the outbox within moments; the page shows the
+	// state at load time, so look again until it has.
+	await expect(async () => {
+		await open(a, `${orgUrl}/outbox`);
+		await expect(row.getByText('Hộp thư đi')).toBeVisible({ timeout: 1000 });
+	}).toPass({ timeout: 15_000 });
 	await row.locator('summary').click();
 	const inviteUrl = await row.getByRole('link', { name: /\/invite\// }).getAttribute('href');
 	expect(inviteUrl).toMatch(/\/invite\/[a-z0-9]+\.[a-z0-9]+$/);

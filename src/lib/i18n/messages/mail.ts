@@ -16,10 +16,10 @@ export const vi = {
 	'mail.invite.footer': 'Lời mời có hiệu lực trong 7 ngày.',
 	'mail.outbox.title': 'Hộp thư đi',
 	'mail.outbox.intro':
-		'Máy chủ chưa được cấu hình dịch vụ gửi email, nên email Chốt gửi cho đơn vị và các thành viên được giữ lại ở đây. Mở một email để đọc nội dung và bấm vào liên kết trong đó.',
+		'Máy chủ chưa được cấu hình dịch vụ gửi email, nên email của đơn vị (như lời mời) và email tài khoản của chính bạn được giữ lại ở đây. Mở một email để đọc nội dung và bấm vào liên kết trong đó.',
 	'mail.outbox.empty.title': 'Chưa có email nào',
 	'mail.outbox.empty.body':
-		'Email xác nhận tài khoản, đặt lại mật khẩu và lời mời tham gia đơn vị sẽ hiện ở đây ngay khi được tạo.',
+		'Lời mời tham gia đơn vị và email tài khoản của bạn sẽ hiện ở đây ngay khi được tạo.',
 	'mail.outbox.list': 'Danh sách email',
 	'mail.outbox.status.queued': 'Đang chờ',
 	'mail.outbox.status.sent': 'Đã gửi',
@@ -55,10 +55,10 @@ export const en: Record<keyof typeof vi, string> = {
 	'mail.invite.footer': 'The invitation is valid for 7 days.',
 	'mail.outbox.title': 'Outbox',
 	'mail.outbox.intro':
-		'No email service is configured on this server, so the mail Chốt sends to this organisation and its members is kept here. Open a message to read it and follow its links.',
+		"No email service is configured on this server, so the organisation's mail (such as invitations) and your own account mail are kept here. Open a message to read it and follow its links.",
 	'mail.outbox.empty.title': 'No email yet',
 	'mail.outbox.empty.body':
-		'Account confirmations, password resets and invitations to this organisation will appear here as soon as they are created.',
+		'Invitations to this organisation and your own account mail will appear here as soon as they are created.',
 	'mail.outbox.list': 'Messages',
 	'mail.outbox.status.queued': 'Queued',
 	'mail.outbox.status.sent': 'Sent',
