@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { median, percentile, progress, type Figure } from './figures';
-import { freePort, spawnServer, stopServer, tempDir, waitFor200 } from './processes';
+import { freePort } from '$lib/server/net';
+import { spawnServer, stopServer, tempDir, waitFor200 } from './processes';
 
 // The `app` area: boot time, login page latency under load, idle memory of one process.
 // Each figure comes from the production build (build/server/index.js) on an embedded PostgreSQL

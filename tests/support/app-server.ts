@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createDb } from '../../src/lib/server/db';
 import { TEMPLATE_DB, withDatabase } from './global-setup';
+import { freePort } from '../../src/lib/server/net';
 
 const ENTRY = path.resolve('build/server/index.js');
 
@@ -113,15 +113,4 @@ export async function startApp({
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 }

