@@ -155,7 +155,7 @@ describe('logging in and out', () => {
 		expect(unknown.status).toBe(400);
 		const [a, b] = [await wrong.text(), await unknown.text()];
 		expect(a).toContain('Email hoặc mật khẩu không đúng.');
-		expect(a.replaceAll(user.email, 'X')).toBe(b.replaceAll('khong-ton-tai@example.vn', 'X'));
+		expect(sameExcept(a, user.email)).toBe(sameExcept(b, 'khong-ton-tai@example.vn'));
 		expect(a).toContain(`value="${user.email}"`);
 		expect(a).not.toContain('sai-mat-khau');
 	});
@@ -195,7 +195,7 @@ describe('password reset', () => {
 		expect(unknown.status).toBe(200);
 		const [a, b] = [await known.text(), await unknown.text()];
 		expect(a).toContain('chúng tôi đã gửi một liên kết đặt lại mật khẩu');
-		expect(a.replaceAll(user.email, 'X')).toBe(b.replaceAll('ai-do@example.vn', 'X'));
+		expect(sameExcept(a, user.email)).toBe(sameExcept(b, 'ai-do@example.vn'));
 		expect((await lastEmail(user.email))?.template).toBe('resetPassword');
 		expect(await lastEmail('ai-do@example.vn')).toBeNull();
 	});
@@ -376,3 +376,8 @@ describe('language switch of the logged-out pages', () => {
 		expect(evil.headers.get('location')).toBe('/');
 	});
 });
+
+// Two answers compared byte for byte, but for the email typed and the per-response CSP nonce.
+function sameExcept(html: string, email: string) {
+	return html.replaceAll(email, 'X').replace(/nonce="[^"]*"/g, 'nonce=""');
+}

@@ -69,7 +69,8 @@ describe('outbox page', () => {
 		expect(html).not.toContain('<img src=x');
 		expect(html).toContain('&lt;img src=x onerror=alert(1)>');
 		// Newest first: the invitation was queued after the reset mail.
-		expect(html.indexOf('khach@example.vn')).toBeLessThan(html.indexOf(owner.email));
+		// (The owner's address also stands in the sidebar, so compare the subjects.)
+		expect(html.indexOf('mời bạn tham gia')).toBeLessThan(html.indexOf('Đặt lại mật khẩu Chốt'));
 	});
 
 	it('says what will appear there when there is no mail yet', async () => {

