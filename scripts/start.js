@@ -26,8 +26,9 @@ function newest(p) {
 const stamp = 'build/.stamp';
 const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
 if (Math.max(...sources.map(newest)) > built) {
-	console.log('Building Chốt (sources changed since the last build)…');
-	const r = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+	// Build output goes to stderr, so what a command prints on stdout (bench figures) stays clean.
+	console.error('Building Chốt (sources changed since the last build)…');
+	const r = spawnSync('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 2, 2] });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
