@@ -1,7 +1,29 @@
 import * as Y from 'yjs';
+import { compareOrder } from './order';
 
-// Document names on the wire (design.md): one pipeline document holds its stages and settings.
+// The shape of the board documents (SPEC B1–B3). Only this module names the shared types and
+// their keys; operations and read models go through it.
+
+// Document names on the wire (design.md).
 export const pipelineDocName = (pipelineId: string) => `pipeline:${pipelineId}`;
+export const dealsDocName = (pipelineId: string, ownerId: string) =>
+	`deals:${pipelineId}:${ownerId}`;
+
+export type BoardDocName =
+	{ kind: 'pipeline'; pipelineId: string } | { kind: 'deals'; pipelineId: string; ownerId: string };
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const PIPELINE_NAME = new RegExp(`^pipeline:(${UUID})$`);
+const DEALS_NAME = new RegExp(`^deals:(${UUID}):(${UUID})$`);
+
+/** Parses a board document name; anything else (other kinds, malformed ids) is null. */
+export function parseBoardDocName(name: string): BoardDocName | null {
+	const p = PIPELINE_NAME.exec(name);
+	if (p) return { kind: 'pipeline', pipelineId: p[1]! };
+	const d = DEALS_NAME.exec(name);
+	if (d) return { kind: 'deals', pipelineId: d[1]!, ownerId: d[2]! };
+	return null;
+}
 
 export type StageFields = {
 	name: string;
@@ -16,6 +38,83 @@ export type StageFields = {
 
 export type Stage = StageFields & { id: string };
 
+/** A stage as stored, deleted ones included (SPEC B11). */
+export type StoredStage = Stage & {
+	/** Set when the stage was deleted (ms since epoch); the entry stays as a tombstone. */
+	deletedAt?: number;
+	/** Where the deleted stage's deals belong. */
+	mergedInto?: string;
+};
+
+export const visibilities = ['all', 'own'] as const;
+export const editings = ['own', 'all'] as const;
+export type PipelineSettings = {
+	name: string;
+	/** Whether reps see everyone's deals or only their own shard. */
+	visibility: (typeof visibilities)[number];
+	/** Whether reps edit only their own deals or all they see. */
+	editing: (typeof editings)[number];
+};
+
+export const dealStatuses = ['open', 'won', 'lost', 'standby'] as const;
+export type DealStatus = (typeof dealStatuses)[number];
+
+export type Deal = {
+	id: string;
+	title: string;
+	/** As stored; may name a deleted or not-yet-synced stage (see `resolveStage`). */
+	stageId: string;
+	order: string;
+	customerId?: string;
+	customerName?: string;
+	/** E.164 (`+84912345678`). */
+	customerPhone?: string;
+	/** Integer đồng. Shown on the card; never summed for ledgers (SPEC B15). */
+	amount: number;
+	ownerId: string;
+	starred: boolean;
+	status: DealStatus;
+	/** Present only when status is `lost` (stored as null otherwise). */
+	lostReason?: string;
+	/** `YYYY-MM-DD`; present only when status is `standby` (stored as null otherwise). */
+	standbyUntil?: string;
+	/** Milliseconds since the epoch. */
+	createdAt: number;
+	updatedAt: number;
+	stageEnteredAt: number;
+	createdBy: string;
+};
+
+/** Every key a card may hold (SPEC B3); anything else on a card is an orphan. */
+export const dealFields = [
+	'title',
+	'stageId',
+	'order',
+	'customerId',
+	'customerName',
+	'customerPhone',
+	'amount',
+	'ownerId',
+	'starred',
+	'status',
+	'lostReason',
+	'standbyUntil',
+	'createdAt',
+	'updatedAt',
+	'stageEnteredAt',
+	'createdBy'
+] as const satisfies readonly (keyof Omit<Deal, 'id'>)[];
+
+export const stageFields = [
+	'name',
+	'order',
+	'color',
+	'winProbability',
+	'rotDays',
+	'deletedAt',
+	'mergedInto'
+] as const satisfies readonly (keyof Omit<StoredStage, 'id'>)[];
+
 /** Stages keyed by stage id; each stage is a Y.Map so concurrent edits of two fields both win. */
 export function stagesMap(doc: Y.Doc) {
 	return doc.getMap<Y.Map<unknown>>('stages');
@@ -25,19 +124,75 @@ export function settingsMap(doc: Y.Doc) {
 	return doc.getMap<unknown>('settings');
 }
 
+/** Cards keyed by deal id; each card is a Y.Map of `dealFields` (never a Y.Array of cards). */
+export function dealsMap(doc: Y.Doc) {
+	return doc.getMap<Y.Map<unknown>>('deals');
+}
+
+export function readStoredStage(id: string, m: Y.Map<unknown>): StoredStage {
+	const stage: StoredStage = {
+		id,
+		name: textOf(m.get('name')),
+		order: textOf(m.get('order')),
+		color: textOf(m.get('color'), '#64748b'),
+		winProbability: numberOf(m.get('winProbability')),
+		rotDays: numberOf(m.get('rotDays'))
+	};
+	const deletedAt = m.get('deletedAt');
+	if (typeof deletedAt === 'number') stage.deletedAt = deletedAt;
+	const mergedInto = m.get('mergedInto');
+	if (typeof mergedInto === 'string') stage.mergedInto = mergedInto;
+	return stage;
+}
+
+/** All stages ever added, deleted ones included, in board order (order key, then id). */
+export function readAllStages(doc: Y.Doc): StoredStage[] {
+	const out: StoredStage[] = [];
+	for (const [id, m] of stagesMap(doc)) out.push(readStoredStage(id, m));
+	return out.sort(compareOrder);
+}
+
+/**
+ * The board's columns: live stages in order. If concurrent deletions removed every stage, the
+ * first stage by order is shown again, so deals always have a column (SPEC B12).
+ */
 export function readStages(doc: Y.Doc): Stage[] {
-	const out: Stage[] = [];
-	for (const [id, m] of stagesMap(doc)) {
-		out.push({
-			id,
-			name: String(m.get('name') ?? ''),
-			order: String(m.get('order') ?? ''),
-			color: String(m.get('color') ?? '#64748b'),
-			winProbability: Number(m.get('winProbability') ?? 0),
-			rotDays: Number(m.get('rotDays') ?? 0)
-		});
-	}
-	return out.sort((a, b) =>
-		a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-	);
+	return shownStages(readAllStages(doc)).map(plainStage);
+}
+
+/** The stages shown, from all stored stages in board order. */
+export function shownStages(all: readonly StoredStage[]): StoredStage[] {
+	const live = all.filter((s) => s.deletedAt === undefined);
+	return live.length > 0 ? live : all.slice(0, 1);
+}
+
+export function readSettings(doc: Y.Doc): PipelineSettings {
+	const m = settingsMap(doc);
+	const visibility = m.get('visibility');
+	const editing = m.get('editing');
+	return {
+		name: textOf(m.get('name')),
+		// Unknown values fall back to the defaults a new pipeline gets.
+		visibility: visibility === 'own' ? 'own' : 'all',
+		editing: editing === 'all' ? 'all' : 'own'
+	};
+}
+
+export function plainStage(s: StoredStage): Stage {
+	return {
+		id: s.id,
+		name: s.name,
+		order: s.order,
+		color: s.color,
+		winProbability: s.winProbability,
+		rotDays: s.rotDays
+	};
+}
+
+// Readers are defensive: a document may hold what an older or broken client wrote.
+export function textOf(v: unknown, fallback = ''): string {
+	return typeof v === 'string' ? v : fallback;
+}
+export function numberOf(v: unknown, fallback = 0): number {
+	return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 }
