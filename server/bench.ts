@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { appBench } from './bench/app';
+import { boardBench } from './bench/board';
 import { printFigure, progress, type Figure } from './bench/figures';
 import { cleanup } from './bench/processes';
 
@@ -12,7 +13,8 @@ const areas: Record<
 	string,
 	(input: { entry: string; report: (figure: Figure) => void }) => Promise<void>
 > = {
-	app: appBench
+	app: appBench,
+	board: boardBench
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
