@@ -14,6 +14,7 @@ import { SocketRegistry } from './collab/sockets';
 import { createUpgradeHandler } from './collab/upgrade';
 import { seedDemoIfEmpty } from './seed-demo';
 import { registerWorkers, createQueues } from './workers';
+import * as compactDoc from './workers/jobs/compact-doc.job';
 
 const USER_CHANNEL = 'chot_disconnect_user';
 
@@ -69,7 +70,12 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 
 		if (config.roles.has('worker')) await registerWorkers({ boss, rt });
 
-		const extensions: Extension[] = [authExtension({ db }), persistenceExtension({ db })];
+		const persistence = persistenceExtension({
+			db,
+			log,
+			requestCompaction: (docName) => compactDoc.request(boss, { docName })
+		});
+		const extensions: Extension[] = [authExtension({ db }), persistence];
 		// Scale-out: instances share live documents through Redis pub/sub.
 		let redis: RedisExtension | undefined;
 		if (config.redisUrl) {
@@ -98,23 +104,11 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		}
 
 		async function stop() {
-			// Collab first: storing open documents needs the database.
+			// Collab first. Every acknowledged update is already in the log; close the sockets and
+			// wait for log writes still in flight (unacknowledged ones fail harmlessly and are resent
+			// by their clients) before the database goes away.
 			hocuspocus.closeConnections();
-			await Promise.all(
-				[...hocuspocus.documents.values()].map((doc) =>
-					hocuspocus.hooks('onStoreDocument', {
-						instance: hocuspocus,
-						document: doc,
-						documentName: doc.name,
-						context: {},
-						clientsCount: 0,
-						requestHeaders: {},
-						requestParameters: new URLSearchParams(),
-						socketId: '',
-						transactionOrigin: null
-					} as never)
-				)
-			);
+			await persistence.drain();
 			await listener.unlisten().catch(() => {});
 			await redis?.onDestroy().catch(() => {});
 			// Let running jobs finish (they are idempotent, so a cut-off one would simply rerun).

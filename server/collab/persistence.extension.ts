@@ -1,41 +1,176 @@
-import type { Extension } from '@hocuspocus/server';
-import { eq, sql } from 'drizzle-orm';
+import {
+	Connection,
+	IncomingMessage,
+	MessageType,
+	type Extension,
+	type beforeHandleMessagePayload,
+	type onLoadDocumentPayload
+} from '@hocuspocus/server';
 import * as Y from 'yjs';
+import * as collabLog from '$lib/server/collab/log';
 import type { Db } from '$lib/server/db';
-import { collabDocuments } from '$lib/server/db/schema';
+import type { Logger } from '$lib/server/log';
+import type { CollabContext } from './auth.extension';
 
-// Interim persistence for the per-organisation document: load the stored state, store the merged
-// state. A load that fails throws (Hocuspocus then refuses the connection) rather than serving an
-// empty document. The live-board issue replaces this with an update log written before the ack.
-export function persistenceExtension({ db }: { db: Db }): Extension {
-	return {
+// y-protocols sync message types.
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+// The origins of updates this extension must not log: the stored state being loaded, and
+// updates another instance already logged before publishing them through Redis.
+const LOAD_ORIGIN = Symbol('collab-load');
+const REDIS_ORIGIN = '__hocuspocus__redis__origin__';
+
+/**
+ * "Saved means saved" (design.md): every client update is appended to `collab_updates` before
+ * Hocuspocus applies and acknowledges it. Hocuspocus 3.4 applies a message, then sends the
+ * SyncStatus ack, in the `.then` of the `beforeHandleMessage` hook, so awaiting the insert here
+ * holds the ack until PostgreSQL has the update; a failed insert closes the connection unacked
+ * (the client keeps the change and resends it on reconnect). Updates the server makes itself
+ * (direct connections, extensions) are logged from the document's update event, and
+ * `onStoreDocument` waits for those writes, so `await directConnection.transact()` is durable.
+ * Compaction runs in a job (compact-doc), never on this path.
+ */
+export function persistenceExtension({
+	db,
+	log,
+	compactAfter = 500,
+	requestCompaction
+}: {
+	db: Db;
+	log: Logger;
+	/** Log rows of one document after which a compaction is requested. */
+	compactAfter?: number;
+	requestCompaction: (docName: string) => Promise<unknown>;
+}) {
+	// Per loaded document: log rows written since its last compaction request, and server-side
+	// writes still in flight.
+	const docs = new Map<string, { logged: number; pending: Set<Promise<unknown>> }>();
+	// Every write in flight, for shutdown.
+	const inflight = new Set<Promise<unknown>>();
+	// Each connection's writes run one after another, so its updates are logged (and then applied
+	// and acknowledged) in the order it sent them.
+	const tails = new WeakMap<Connection, Promise<unknown>>();
+
+	function track<T>(p: Promise<T>) {
+		inflight.add(p);
+		p.finally(() => inflight.delete(p)).catch(() => {});
+		return p;
+	}
+
+	function counted(docName: string) {
+		const state = docs.get(docName);
+		if (!state) return;
+		state.logged += 1;
+		if (state.logged >= compactAfter) {
+			state.logged = 0;
+			compactLater(docName);
+		}
+	}
+
+	function compactLater(docName: string) {
+		requestCompaction(docName).catch((err: unknown) =>
+			log.warn({ err, docName }, 'could not enqueue a collab compaction')
+		);
+	}
+
+	const extension = {
 		extensionName: 'persistence',
-		async onLoadDocument({ documentName, document }) {
-			const [row] = await db
-				.select({ state: collabDocuments.state })
-				.from(collabDocuments)
-				.where(eq(collabDocuments.name, documentName));
-			if (row) Y.applyUpdate(document, row.state);
+		// Above the Redis extension (1000), whose onStoreDocument may end the hook chain when
+		// another instance holds its lock: waiting for this instance's own writes must not be skipped.
+		priority: 1100,
+
+		async onLoadDocument({ documentName, document }: onLoadDocumentPayload) {
+			// Throws on a database error or a corrupt stored update: Hocuspocus then refuses the
+			// connection instead of serving an empty (or partial) document.
+			const { logLength } = await collabLog.loadInto(db, {
+				docName: documentName,
+				doc: document,
+				origin: LOAD_ORIGIN
+			});
+			const state = { logged: logLength, pending: new Set<Promise<unknown>>() };
+			docs.set(documentName, state);
+			document.on('update', (update: Uint8Array, origin: unknown) => {
+				// Client updates were logged before they were applied; Redis ones by their instance.
+				if (origin === LOAD_ORIGIN || origin === REDIS_ORIGIN || origin instanceof Connection)
+					return;
+				const write = track(
+					collabLog.append(db, { docName: documentName, update, userId: null })
+				).then(() => counted(documentName));
+				state.pending.add(write);
+				write
+					.finally(() => state.pending.delete(write))
+					.catch((err: unknown) =>
+						log.error({ err, documentName }, 'could not log a server-side collab update')
+					);
+			});
 			return document;
 		},
-		async onStoreDocument({ documentName, document }) {
-			const state = Y.encodeStateAsUpdate(document);
-			// Merge with what is stored, so a stale instance can never overwrite newer state.
-			await db.transaction(async (tx) => {
-				const [row] = await tx
-					.select({ state: collabDocuments.state })
-					.from(collabDocuments)
-					.where(eq(collabDocuments.name, documentName))
-					.for('update');
-				const merged = row ? Y.mergeUpdates([row.state, state]) : state;
-				await tx
-					.insert(collabDocuments)
-					.values({ name: documentName, state: merged })
-					.onConflictDoUpdate({
-						target: collabDocuments.name,
-						set: { state: merged, updatedAt: sql`now()` }
-					});
-			});
+
+		async beforeHandleMessage({
+			connection,
+			documentName,
+			document,
+			update: data,
+			context
+		}: beforeHandleMessagePayload) {
+			// Read-only connections' updates are refused by Hocuspocus: never log them.
+			if (connection.readOnly) return;
+			const message = clientUpdate(data);
+			if (!message) return;
+			// A sync step 2 is sent on every (re)connect; most add nothing the document lacks.
+			if (
+				message.kind === SYNC_STEP_2 &&
+				Y.snapshotContainsUpdate(Y.snapshot(document), message.update)
+			)
+				return;
+			// What is logged must load again: a malformed update closes the connection instead.
+			collabLog.assertDecodable(message.update);
+			const previous = tails.get(connection) ?? Promise.resolve();
+			const write = track(
+				previous.then(() =>
+					collabLog.append(db, {
+						docName: documentName,
+						update: message.update,
+						userId: (context as CollabContext).userId ?? null
+					})
+				)
+			);
+			tails.set(
+				connection,
+				write.catch(() => {})
+			);
+			await write;
+			counted(documentName);
+		},
+
+		async onStoreDocument({ documentName }: { documentName: string }) {
+			// Nothing to store: the log already has every update. Only wait for server-side writes.
+			const state = docs.get(documentName);
+			if (state) await Promise.all([...state.pending]);
+		},
+
+		async afterUnloadDocument({ documentName }: { documentName: string }) {
+			const state = docs.get(documentName);
+			docs.delete(documentName);
+			if (state && state.logged > 0) compactLater(documentName);
+		},
+
+		/** Resolves once every log write started so far has settled (for shutdown). */
+		async drain() {
+			while (inflight.size > 0) await Promise.allSettled([...inflight]);
 		}
-	};
+	} satisfies Extension & { drain(): Promise<void> };
+	return extension;
+}
+
+// The Yjs update carried by a client's sync step 2 or update message, or null for any other
+// message (awareness, sync step 1, stateless …). Malformed frames throw, closing the connection.
+function clientUpdate(data: Uint8Array) {
+	const message = new IncomingMessage(data);
+	message.readVarString();
+	const type = message.readVarUint();
+	if (type !== MessageType.Sync && type !== MessageType.SyncReply) return null;
+	const kind = message.readVarUint();
+	if (kind !== SYNC_STEP_2 && kind !== SYNC_UPDATE) return null;
+	return { kind, update: message.readVarUint8Array() };
 }

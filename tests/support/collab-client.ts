@@ -16,20 +16,23 @@ export function connect({
 	origin,
 	documentName,
 	cookie,
-	wsOrigin = origin
+	wsOrigin = origin,
+	reconnect = false
 }: {
 	origin: string;
 	documentName: string;
 	cookie?: string;
 	wsOrigin?: string;
+	/** Keep reconnecting (quickly) like a browser would, e.g. across server restarts. */
+	reconnect?: boolean;
 }) {
 	const headers: Record<string, string> = { origin: wsOrigin };
 	if (cookie) headers.cookie = cookie;
 	const socket = new HocuspocusProviderWebsocket({
 		url: origin.replace(/^http/, 'ws') + '/collab',
 		WebSocketPolyfill: wsWithHeaders(headers),
-		// Tests watch a single connection's fate; no silent reconnect loop.
-		maxAttempts: 1
+		// Most tests watch a single connection's fate: no silent reconnect loop unless asked.
+		...(reconnect ? { delay: 100, minDelay: 100, factor: 1.5, maxDelay: 1000 } : { maxAttempts: 1 })
 	});
 	const doc = new Y.Doc();
 	const provider = new HocuspocusProvider({

@@ -3,10 +3,13 @@ import type PgBoss from 'pg-boss';
 // Queue names and payloads, shared by the code that sends jobs (SvelteKit actions) and the
 // workers in server/workers/jobs. Fixed names on the wire.
 export const queues = {
-	sendMail: 'send-mail'
+	sendMail: 'send-mail',
+	compactDoc: 'compact-doc'
 } as const;
 
 export type SendMailJobData = { emailId: string };
+/** Compact one collab document's update log into its snapshot (server/workers/jobs). */
+export type CompactDocJobData = { docName: string };
 
 export type Queue = (typeof queues)[keyof typeof queues];
 

@@ -3,10 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { pipelineDocName } from '$lib/board/doc';
-import { initPipeline } from '$lib/board/ops';
+import { initPipeline, renameStage } from '$lib/board/ops';
 import { testDb } from '../../../../tests/support/db';
 import { createOrg, createUser } from '../../../../tests/support/factories';
-import { collabDocuments, pipelines } from '../db/schema';
+import { collabDocuments, collabUpdates, pipelines } from '../db/schema';
 import * as repo from './pipelines.repo';
 
 const { db } = await testDb();
@@ -45,4 +45,33 @@ it('lists open pipelines in their order with the stages stored in each document'
 	expect(listed[0]!.stages.map((s) => s.name)).toEqual(['Tiếp cận', 'Báo giá']);
 	// A pipeline whose document was never written has no stages yet, rather than failing.
 	expect(listed[1]!.stages).toEqual([]);
+});
+
+it('reads stages from the snapshot plus the updates logged after it', async () => {
+	const owner = await createUser(db);
+	const org = await createOrg(db, { ownerId: owner.id });
+	const [row] = await db
+		.insert(pipelines)
+		.values({ orgId: org.id, name: 'Dự án', position: generateNKeysBetween(null, null, 1)[0]! })
+		.returning();
+	const name = pipelineDocName(row!.id);
+	const doc = new Y.Doc();
+	const stageId = uuidv7();
+	const origin = { kind: 'server', reason: 'test' } as const;
+	initPipeline(
+		doc,
+		{
+			name: 'Dự án',
+			stages: [{ id: stageId, name: 'Tiếp cận', color: '#0f766e', winProbability: 10, rotDays: 3 }]
+		},
+		origin
+	);
+	await db.insert(collabDocuments).values({ name, state: Y.encodeStateAsUpdate(doc) });
+	const logged: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => logged.push(u));
+	renameStage(doc, { stageId, name: 'Gặp khách <b>&</b>' }, origin);
+	await db.insert(collabUpdates).values(logged.map((update) => ({ docName: name, update })));
+
+	const [listed] = await repo.listWithStages(db, { orgId: org.id });
+	expect(listed!.stages.map((s) => s.name)).toEqual(['Gặp khách <b>&</b>']);
 });

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { pipelineDocName, readStages, type Stage } from '$lib/board/doc';
+import { readStates } from '../collab/log';
 import type { Tx } from '../db';
-import { collabDocuments, pipelines } from '../db/schema';
+import { pipelines } from '../db/schema';
 
 export type PipelineSummary = { id: string; name: string; stages: Stage[] };
 
@@ -17,16 +18,8 @@ export async function listWithStages(
 		.where(and(eq(pipelines.orgId, orgId), isNull(pipelines.archivedAt)))
 		.orderBy(asc(pipelines.position), asc(pipelines.id));
 	if (rows.length === 0) return [];
-	const docs = await db
-		.select({ name: collabDocuments.name, state: collabDocuments.state })
-		.from(collabDocuments)
-		.where(
-			inArray(
-				collabDocuments.name,
-				rows.map((r) => pipelineDocName(r.id))
-			)
-		);
-	const stateOf = new Map(docs.map((d) => [d.name, d.state]));
+	// Snapshot plus logged updates: what the collab server would load.
+	const stateOf = await readStates(db, { docNames: rows.map((r) => pipelineDocName(r.id)) });
 	return rows.map((r) => {
 		const doc = new Y.Doc();
 		const state = stateOf.get(pipelineDocName(r.id));

@@ -1,0 +1,166 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
+import type { Db, Tx } from '../db';
+import { collabDocuments, collabUpdates } from '../db/schema';
+
+// Storage of Yjs documents: an append-only update log plus a compacted snapshot per document.
+// A document's state is its snapshot plus every log row still present for it, in seq order.
+// Load applies all remaining rows rather than only those above `through_seq`: a bigserial is
+// assigned at insert but visible at commit, so a row with a lower seq can become visible after
+// a compaction has passed it; compaction deletes exactly the rows it merged, so what is left is
+// never in the snapshot twice (and applying a Yjs update twice is harmless anyway).
+
+export class CorruptDocumentError extends Error {
+	constructor(docName: string, options: { cause: unknown }) {
+		super(`stored state of ${docName} is corrupt`, options);
+		this.name = 'CorruptDocumentError';
+	}
+}
+
+/** Throws unless the bytes decode as a Yjs update (what is logged must load again). */
+export function assertDecodable(update: Uint8Array) {
+	Y.decodeUpdate(update);
+}
+
+/** Appends one update to a document's log; resolves once committed. */
+export async function append(
+	db: Tx,
+	{ docName, update, userId }: { docName: string; update: Uint8Array; userId: string | null }
+) {
+	const [row] = await db
+		.insert(collabUpdates)
+		.values({ docName, update, userId })
+		.returning({ seq: collabUpdates.seq });
+	return row!.seq;
+}
+
+/**
+ * Applies a document's stored state (snapshot, then its log in order) to `doc`. Throws
+ * CorruptDocumentError when a stored update does not apply, and lets database errors through:
+ * a caller must never go on with a partial or empty document.
+ */
+export async function loadInto(
+	db: Tx,
+	{ docName, doc, origin }: { docName: string; doc: Y.Doc; origin?: unknown }
+) {
+	const [snapshot] = await db
+		.select({ state: collabDocuments.state })
+		.from(collabDocuments)
+		.where(eq(collabDocuments.name, docName));
+	const rows = await db
+		.select({ update: collabUpdates.update })
+		.from(collabUpdates)
+		.where(eq(collabUpdates.docName, docName))
+		.orderBy(asc(collabUpdates.seq));
+	applyAll(
+		doc,
+		docName,
+		[...(snapshot ? [snapshot.state] : []), ...rows.map((r) => r.update)],
+		origin
+	);
+	return { logLength: rows.length };
+}
+
+/** The stored states of several documents, each encoded as one update (absent: never written). */
+export async function readStates(db: Tx, { docNames }: { docNames: string[] }) {
+	if (docNames.length === 0) return new Map<string, Uint8Array>();
+	const snapshots = await db
+		.select({ name: collabDocuments.name, state: collabDocuments.state })
+		.from(collabDocuments)
+		.where(inArray(collabDocuments.name, docNames));
+	const rows = await db
+		.select({ docName: collabUpdates.docName, update: collabUpdates.update })
+		.from(collabUpdates)
+		.where(inArray(collabUpdates.docName, docNames))
+		.orderBy(asc(collabUpdates.seq));
+	const parts = new Map<string, Uint8Array[]>();
+	for (const s of snapshots) parts.set(s.name, [s.state]);
+	for (const r of rows) {
+		const list = parts.get(r.docName) ?? [];
+		list.push(r.update);
+		parts.set(r.docName, list);
+	}
+	const states = new Map<string, Uint8Array>();
+	for (const [name, updates] of parts) {
+		const doc = new Y.Doc();
+		applyAll(doc, name, updates);
+		states.set(name, Y.encodeStateAsUpdate(doc));
+		doc.destroy();
+	}
+	return states;
+}
+
+/**
+ * Merges up to `limit` logged updates into the document's snapshot and deletes them, in one
+ * transaction under the snapshot's row lock, so concurrent or repeated runs serialise and the
+ * snapshot only ever gains what it did not have. Safe to run any number of times.
+ */
+export async function compact(
+	db: Db,
+	{ docName, limit = 2000 }: { docName: string; limit?: number }
+) {
+	return db.transaction(async (tx) => {
+		// Make sure there is a row to lock, so two first compactions cannot both insert.
+		await tx
+			.insert(collabDocuments)
+			.values({ name: docName, state: Y.encodeStateAsUpdate(new Y.Doc()) })
+			.onConflictDoNothing();
+		const [snapshot] = await tx
+			.select({ state: collabDocuments.state, throughSeq: collabDocuments.throughSeq })
+			.from(collabDocuments)
+			.where(eq(collabDocuments.name, docName))
+			.for('update');
+		const rows = await tx
+			.select({ seq: collabUpdates.seq, update: collabUpdates.update })
+			.from(collabUpdates)
+			.where(eq(collabUpdates.docName, docName))
+			.orderBy(asc(collabUpdates.seq))
+			.limit(limit);
+		if (rows.length === 0) return { merged: 0, throughSeq: snapshot!.throughSeq };
+
+		const doc = new Y.Doc();
+		applyAll(doc, docName, [snapshot!.state, ...rows.map((r) => r.update)]);
+		const state = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+		assertForward(docName, snapshot!.state, state);
+		const throughSeq = Math.max(snapshot!.throughSeq, rows.at(-1)!.seq);
+		await tx
+			.update(collabDocuments)
+			.set({ state, throughSeq, updatedAt: sql`now()` })
+			.where(eq(collabDocuments.name, docName));
+		// Exactly the rows merged: one committed meanwhile (even with a lower seq) stays logged.
+		await tx.delete(collabUpdates).where(
+			and(
+				eq(collabUpdates.docName, docName),
+				inArray(
+					collabUpdates.seq,
+					rows.map((r) => r.seq)
+				)
+			)
+		);
+		return { merged: rows.length, throughSeq };
+	});
+}
+
+function applyAll(doc: Y.Doc, docName: string, updates: Uint8Array[], origin?: unknown) {
+	try {
+		// Decode first: Yjs may integrate part of a malformed update before it throws.
+		for (const u of updates) assertDecodable(u);
+		doc.transact(() => {
+			for (const u of updates) Y.applyUpdate(doc, u);
+		}, origin);
+	} catch (cause) {
+		throw new CorruptDocumentError(docName, { cause });
+	}
+}
+
+// A new snapshot must know at least every operation the previous one knew.
+function assertForward(docName: string, before: Uint8Array, after: Uint8Array) {
+	const had = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(before));
+	const has = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(after));
+	for (const [client, clock] of had) {
+		if ((has.get(client) ?? 0) < clock) {
+			throw new Error(`compaction of ${docName} would move its snapshot backwards`);
+		}
+	}
+}
