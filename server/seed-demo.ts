@@ -182,7 +182,9 @@ export async function seedDemo({ db }: { db: Db }) {
 	const org = await orgs.create(db, {
 		ownerId: idOf(owner.email),
 		settings: { name: 'Công ty TNHH Thương mại Sao Việt' },
-		now
+		now,
+		// The demo brings its own two pipelines below.
+		withDefaultPipeline: false
 	});
 	await db
 		.insert(memberships)

@@ -1,7 +1,10 @@
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { and, eq } from 'drizzle-orm';
+import * as Y from 'yjs';
+import { parseBoardDocName, pipelineDocName, readSettings } from '$lib/board/doc';
+import * as collabLog from '$lib/server/collab/log';
 import type { Db } from '$lib/server/db';
-import { memberships } from '$lib/server/db/schema';
+import { memberships, pipelines, type Role } from '$lib/server/db/schema';
 
 export type CollabContext = { userId: string };
 
@@ -9,23 +12,87 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const ORG_DOC = new RegExp(`^org:(${UUID})$`);
 
 // The socket's user was authenticated at the HTTP upgrade (server/collab/upgrade.ts); here each
-// document name is checked against that user's memberships. Unknown names and foreign
-// organisations are refused alike, so a refusal says nothing about what exists.
+// document name is checked against that user's memberships. Unknown names, foreign organisations,
+// unknown pipelines and shards the user may not see are refused alike, so a refusal says nothing
+// about what exists.
 export function authExtension({ db }: { db: Db }): Extension {
 	return {
 		extensionName: 'auth',
 		async onAuthenticate({ documentName, context, connectionConfig }: onAuthenticatePayload) {
 			const { userId } = context as CollabContext;
+			if (!userId) throw new Error('forbidden');
 			const orgId = ORG_DOC.exec(documentName)?.[1];
-			if (!userId || !orgId) throw new Error('forbidden');
-			const [member] = await db
-				.select({ role: memberships.role })
-				.from(memberships)
-				.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
-			if (!member) throw new Error('forbidden');
-			// The organisation document is read-only for accountants.
-			connectionConfig.readOnly = member.role === 'accountant';
-			return { orgId, role: member.role };
+			if (orgId) {
+				const role = await roleIn(db, { orgId, userId });
+				if (!role) throw new Error('forbidden');
+				// The organisation document is read-only for accountants.
+				connectionConfig.readOnly = role === 'accountant';
+				return { orgId, role };
+			}
+			const board = parseBoardDocName(documentName);
+			if (!board) throw new Error('forbidden');
+			const [row] = await db
+				.select({ orgId: pipelines.orgId, role: memberships.role })
+				.from(pipelines)
+				.innerJoin(
+					memberships,
+					and(eq(memberships.orgId, pipelines.orgId), eq(memberships.userId, userId))
+				)
+				.where(eq(pipelines.id, board.pipelineId));
+			if (!row) throw new Error('forbidden');
+			const base = { orgId: row.orgId, role: row.role, pipelineId: board.pipelineId };
+			if (board.kind === 'pipeline') {
+				// Only owners and managers edit stages and settings.
+				connectionConfig.readOnly = row.role === 'accountant' || row.role === 'sales';
+				return base;
+			}
+			// A shard belongs to a member of the pipeline's organisation, or to nobody we serve.
+			if (
+				board.ownerId !== userId &&
+				!(await roleIn(db, { orgId: row.orgId, userId: board.ownerId }))
+			)
+				throw new Error('forbidden');
+			if (row.role === 'owner' || row.role === 'manager') {
+				connectionConfig.readOnly = false;
+				return base;
+			}
+			if (row.role === 'accountant') {
+				connectionConfig.readOnly = true;
+				return base;
+			}
+			// Sales: their own shard read-write; another rep's as the pipeline's settings allow.
+			if (board.ownerId === userId) {
+				connectionConfig.readOnly = false;
+				return base;
+			}
+			const { visibility, editing } = await pipelineSettings(db, board.pipelineId);
+			if (visibility === 'own') throw new Error('forbidden');
+			connectionConfig.readOnly = editing !== 'all';
+			return base;
 		}
 	};
+}
+
+async function roleIn(db: Db, { orgId, userId }: { orgId: string; userId: string }) {
+	const [member] = await db
+		.select({ role: memberships.role })
+		.from(memberships)
+		.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+	return (member?.role ?? null) as Role | null;
+}
+
+// The settings are read from the pipeline document's stored state (snapshot plus log) rather
+// than mirrored into columns on `pipelines`: a mirror would be a second source of truth that the
+// projection must keep in step with every settings edit, and a lagging mirror would grant or
+// refuse the wrong shards. The stored state is exact, because every update is logged before it is
+// acknowledged, and a pipeline document holds only stages and settings, so it is small to load.
+// It is loaded into a scratch Y.Doc, never through Hocuspocus (which would keep it loaded).
+async function pipelineSettings(db: Db, pipelineId: string) {
+	const doc = new Y.Doc();
+	try {
+		await collabLog.loadInto(db, { docName: pipelineDocName(pipelineId), doc });
+		return readSettings(doc);
+	} finally {
+		doc.destroy();
+	}
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../db';
 import { memberships, organisations, users, type Role } from '../db/schema';
+import * as pipelinesRepo from '../pipelines/pipelines.repo';
 import { plans, TRIAL_DAYS, TRIAL_PLAN } from './plans';
 
 export type OrgSettings = {
@@ -10,10 +11,19 @@ export type OrgSettings = {
 	locale?: 'vi' | 'en';
 };
 
-/** Creates an organisation on a 10-day trial with Gói 3's limits; the creator becomes its owner. */
+/**
+ * Creates an organisation on a 10-day trial with Gói 3's limits; the creator becomes its owner.
+ * It starts with a default pipeline in its locale unless `withDefaultPipeline` is false (the
+ * demo seed brings its own pipelines).
+ */
 export async function create(
 	db: Tx,
-	{ ownerId, settings, now = new Date() }: { ownerId: string; settings: OrgSettings; now?: Date }
+	{
+		ownerId,
+		settings,
+		now = new Date(),
+		withDefaultPipeline = true
+	}: { ownerId: string; settings: OrgSettings; now?: Date; withDefaultPipeline?: boolean }
 ) {
 	return db.transaction(async (tx) => {
 		const [org] = await tx
@@ -27,6 +37,13 @@ export async function create(
 			.returning();
 		await tx.insert(memberships).values({ orgId: org!.id, userId: ownerId, role: 'owner' });
 		await tx.update(users).set({ activeOrgId: org!.id }).where(eq(users.id, ownerId));
+		if (withDefaultPipeline) {
+			await pipelinesRepo.createDefault(tx, {
+				orgId: org!.id,
+				locale: org!.locale,
+				createdBy: ownerId
+			});
+		}
 		return org!;
 	});
 }

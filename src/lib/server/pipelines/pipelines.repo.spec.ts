@@ -5,11 +5,21 @@ import * as Y from 'yjs';
 import { pipelineDocName } from '$lib/board/doc';
 import { initPipeline, renameStage } from '$lib/board/ops';
 import { testDb } from '../../../../tests/support/db';
-import { createOrg, createUser } from '../../../../tests/support/factories';
+import { createUser } from '../../../../tests/support/factories';
 import { collabDocuments, collabUpdates, pipelines } from '../db/schema';
+import * as orgs from '../orgs/orgs.repo';
 import * as repo from './pipelines.repo';
 
 const { db } = await testDb();
+
+// These specs lay out their own pipelines; the default one is covered by default-pipeline.spec.
+function createOrg(db: Parameters<typeof orgs.create>[0], { ownerId }: { ownerId: string }) {
+	return orgs.create(db, {
+		ownerId,
+		settings: { name: 'Công ty TNHH Ánh Dương' },
+		withDefaultPipeline: false
+	});
+}
 
 it('lists open pipelines in their order with the stages stored in each document', async () => {
 	const owner = await createUser(db);
