@@ -9,6 +9,7 @@ import { runMigrations } from '$lib/server/db/migrate';
 import type { Logger } from '$lib/server/log';
 import { setRuntime, type Runtime } from '$lib/server/runtime';
 import { authExtension } from './collab/auth.extension';
+import { createCollabWriter } from './collab/direct';
 import { persistenceExtension } from './collab/persistence.extension';
 import { SocketRegistry } from './collab/sockets';
 import { createUpgradeHandler } from './collab/upgrade';
@@ -45,12 +46,15 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		await createQueues(boss);
 
 		const sockets = new SocketRegistry();
+		let changeDoc: Runtime['changeDoc'] = () =>
+			Promise.reject(new Error('the collab server is not started yet'));
 		const rt: Runtime = {
 			config,
 			db,
 			boss,
 			log,
 			counters: new Map(),
+			changeDoc: (docName, fn) => changeDoc(docName, fn),
 			async disconnectUser({ userId, reason }) {
 				// Through PostgreSQL, so that every instance closes its own sockets of that user.
 				await client.notify(USER_CHANNEL, JSON.stringify({ userId, reason }));
@@ -84,6 +88,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			extensions.unshift(redis);
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });
+		changeDoc = createCollabWriter(hocuspocus);
 		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets });
 
 		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];

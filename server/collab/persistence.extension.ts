@@ -7,6 +7,7 @@ import {
 	type onLoadDocumentPayload
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
+import { isOrigin } from '$lib/board/origin';
 import * as collabLog from '$lib/server/collab/log';
 import type { Db } from '$lib/server/db';
 import type { Logger } from '$lib/server/log';
@@ -93,9 +94,11 @@ export function persistenceExtension({
 				// Client updates were logged before they were applied; Redis ones by their instance.
 				if (origin === LOAD_ORIGIN || origin === REDIS_ORIGIN || origin instanceof Connection)
 					return;
-				const write = track(
-					collabLog.append(db, { docName: documentName, update, userId: null })
-				).then(() => counted(documentName));
+				// A server-side change made on a user's behalf (origin `user`) is theirs.
+				const userId = isOrigin(origin) && origin.kind === 'user' ? origin.userId : null;
+				const write = track(collabLog.append(db, { docName: documentName, update, userId })).then(
+					() => counted(documentName)
+				);
 				state.pending.add(write);
 				write
 					.finally(() => state.pending.delete(write))

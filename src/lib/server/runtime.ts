@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss';
+import type * as Y from 'yjs';
 import type { Config } from './config';
 import type { Db } from './db';
 import type { Logger } from './log';
@@ -17,6 +18,12 @@ export type Runtime = {
 	 * changed, logged out everywhere). Clients that may still connect reconnect and re-authorise.
 	 */
 	disconnectUser: (input: { userId: string; reason: string }) => Promise<void>;
+	/**
+	 * Changes a collab document on the server (named ops only, each with its origin), live for
+	 * every client; resolves once the change is in the update log. Only on instances with the
+	 * collab role.
+	 */
+	changeDoc: <T>(docName: string, fn: (doc: Y.Doc) => T) => Promise<T>;
 	/** Counters exposed at /metrics (loopback only). */
 	counters: Map<string, number>;
 };

@@ -38,6 +38,9 @@ export function useRuntime({ db, boss }: { db: Db; boss?: PgBoss }) {
 		boss: boss as PgBoss,
 		log: createLogger({ level: 'silent' }),
 		counters: new Map(),
+		async changeDoc() {
+			throw new Error('changeDoc is not part of this spec');
+		},
 		async disconnectUser() {
 			throw new Error('disconnectUser is not part of this spec');
 		}
