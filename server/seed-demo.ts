@@ -2,8 +2,8 @@ import { inArray, sql } from 'drizzle-orm';
 import { generateNKeysBetween } from 'fractional-indexing';
 import { v7 as uuidv7 } from 'uuid';
 import * as Y from 'yjs';
-import { pipelineDocName } from '$lib/board/doc';
-import { initPipeline, type NewStage } from '$lib/board/ops';
+import { dealsDocName, pipelineDocName } from '$lib/board/doc';
+import { createDeal, initPipeline, setStatus, type NewStage } from '$lib/board/ops';
 import { normalisePhone } from '$lib/phone';
 import { hashPassword } from '$lib/server/auth/password';
 import type { Config } from '$lib/server/config';
@@ -144,6 +144,188 @@ const demoCustomers = [
 	}
 ] as const;
 
+type DemoDeal = {
+	title: string;
+	/** Index into the pipeline's stages. */
+	stage: number;
+	owner: string;
+	amount: number;
+	/** Index into demoCustomers. */
+	customer?: number;
+	/** When it entered its stage: old ones show the rot warning. */
+	daysAgo: number;
+	starred?: boolean;
+	status?: 'won';
+};
+
+const nam = 'nam@demo.chot.vn';
+const ha = 'ha@demo.chot.vn';
+const huy = 'huy@demo.chot.vn';
+
+const projectDeals: DemoDeal[] = [
+	{
+		title: 'Thi công nội thất văn phòng tầng 5',
+		stage: 0,
+		owner: nam,
+		amount: 450_000_000,
+		customer: 0,
+		daysAgo: 2
+	},
+	{
+		title: 'Hệ thống camera cho chuỗi nhà hàng',
+		stage: 0,
+		owner: ha,
+		amount: 85_000_000,
+		customer: 1,
+		daysAgo: 9
+	},
+	{
+		title: 'Tư vấn phần mềm quản lý kho',
+		stage: 0,
+		owner: huy,
+		amount: 120_000_000,
+		customer: 3,
+		daysAgo: 1
+	},
+	{
+		title: 'Lắp điều hoà trung tâm khách sạn',
+		stage: 1,
+		owner: nam,
+		amount: 1_250_000_000,
+		customer: 5,
+		daysAgo: 4,
+		starred: true
+	},
+	{
+		title: 'Trang bị phòng học thông minh',
+		stage: 1,
+		owner: ha,
+		amount: 680_000_000,
+		customer: 8,
+		daysAgo: 12
+	},
+	{
+		title: 'Bảo trì thang máy 12 tháng',
+		stage: 2,
+		owner: nam,
+		amount: 96_000_000,
+		customer: 0,
+		daysAgo: 3
+	},
+	{
+		title: 'Cung cấp máy chấm công khuôn mặt',
+		stage: 2,
+		owner: ha,
+		amount: 38_500_000,
+		customer: 10,
+		daysAgo: 16
+	},
+	{
+		title: 'Website bán hàng và app đặt món',
+		stage: 2,
+		owner: huy,
+		amount: 210_000_000,
+		customer: 1,
+		daysAgo: 5,
+		starred: true
+	},
+	{
+		title: 'Hệ thống năng lượng mặt trời áp mái',
+		stage: 3,
+		owner: nam,
+		amount: 2_400_000_000,
+		customer: 3,
+		daysAgo: 6,
+		starred: true
+	},
+	{
+		title: 'Đồng phục nhân viên 300 bộ',
+		stage: 3,
+		owner: ha,
+		amount: 165_000_000,
+		customer: 5,
+		daysAgo: 20
+	},
+	{
+		title: 'Phần mềm CRM cho 40 người dùng',
+		stage: 4,
+		owner: huy,
+		amount: 320_000_000,
+		customer: 8,
+		daysAgo: 2
+	},
+	{
+		title: 'Sửa chữa mái nhà xưởng',
+		stage: 4,
+		owner: nam,
+		amount: 540_000_000,
+		customer: 0,
+		daysAgo: 1
+	},
+	{
+		title: 'Lắp đặt mạng Wi-Fi toàn khách sạn',
+		stage: 5,
+		owner: ha,
+		amount: 275_000_000,
+		customer: 5,
+		daysAgo: 10,
+		status: 'won'
+	}
+];
+
+const retailDeals: DemoDeal[] = [
+	{
+		title: 'Tủ lạnh Inverter 2 cánh',
+		stage: 0,
+		owner: nam,
+		amount: 15_990_000,
+		customer: 6,
+		daysAgo: 1
+	},
+	{
+		title: 'Máy lọc nước RO gia đình',
+		stage: 0,
+		owner: ha,
+		amount: 7_450_000,
+		customer: 7,
+		daysAgo: 5
+	},
+	{
+		title: 'Bộ sofa phòng khách',
+		stage: 1,
+		owner: ha,
+		amount: 24_800_000,
+		customer: 4,
+		daysAgo: 2,
+		starred: true
+	},
+	{
+		title: 'Máy giặt sấy 10 kg',
+		stage: 1,
+		owner: nam,
+		amount: 18_200_000,
+		customer: 9,
+		daysAgo: 8
+	},
+	{
+		title: 'Điều hoà 2 chiều 12.000 BTU',
+		stage: 2,
+		owner: nam,
+		amount: 13_600_000,
+		customer: 11,
+		daysAgo: 4
+	},
+	{
+		title: 'Nồi chiên không dầu và máy xay',
+		stage: 3,
+		owner: ha,
+		amount: 4_350_000,
+		customer: 2,
+		daysAgo: 3,
+		status: 'won'
+	}
+];
+
 export async function seedDemoIfEmpty({ db, log }: { db: Db; log: Logger; config: Config }) {
 	const [{ n }] = (await db.execute<{ n: number }>(
 		sql`select count(*)::int as n from users`
@@ -197,39 +379,88 @@ export async function seedDemo({ db }: { db: Db }) {
 		await db.execute(sql`update users set active_org_id = ${org.id} where id = ${idOf(p.email)}`);
 	}
 
+	const reps = people.filter((p) => p.role === 'sales').map((p) => idOf(p.email));
+	const customerRows = await db
+		.insert(customers)
+		.values(
+			demoCustomers.map((c, i) => ({
+				orgId: org.id,
+				kind: c.kind,
+				name: c.name,
+				phones: [normalisePhone(c.phone)].filter((p): p is string => p !== null),
+				email: 'email' in c ? c.email : null,
+				company: 'company' in c ? c.company : null,
+				taxCode: 'taxCode' in c ? c.taxCode : null,
+				address: 'address' in c ? c.address : null,
+				source: c.source,
+				ownerId: reps[i % reps.length],
+				createdBy: idOf(owner.email)
+			}))
+		)
+		.returning({ id: customers.id, name: customers.name, phones: customers.phones });
+
 	const positions = generateNKeysBetween(null, null, 2);
 	const seedOrigin = { kind: 'job', job: 'seed-demo' } as const;
-	for (const [i, { name, stages }] of [
-		{ name: 'Bán hàng dự án', stages: projectStages },
-		{ name: 'Bán lẻ', stages: retailStages }
+	for (const [i, { name, stages, deals }] of [
+		{ name: 'Bán hàng dự án', stages: projectStages, deals: projectDeals },
+		{ name: 'Bán lẻ', stages: retailStages, deals: retailDeals }
 	].entries()) {
 		const [pipeline] = await db
 			.insert(pipelines)
 			.values({ orgId: org.id, name, position: positions[i]!, createdBy: idOf(owner.email) })
 			.returning();
-		const doc = new Y.Doc();
-		initPipeline(doc, { name, stages: stages.map((s) => ({ ...s, id: uuidv7() })) }, seedOrigin);
-		await db
-			.insert(collabDocuments)
-			.values({ name: pipelineDocName(pipeline!.id), state: Y.encodeStateAsUpdate(doc) });
+		const pipelineDoc = new Y.Doc();
+		const stageIds = stages.map(() => uuidv7());
+		initPipeline(
+			pipelineDoc,
+			{ name, stages: stages.map((s, k) => ({ ...s, id: stageIds[k]! })) },
+			seedOrigin
+		);
+		await db.insert(collabDocuments).values({
+			name: pipelineDocName(pipeline!.id),
+			state: Y.encodeStateAsUpdate(pipelineDoc)
+		});
+		// Each owner's cards in their own shard, written as the shard's first snapshot.
+		const shards = new Map<string, Y.Doc>();
+		for (const d of deals) {
+			const ownerId = idOf(d.owner);
+			let dealDoc = shards.get(ownerId);
+			if (!dealDoc) shards.set(ownerId, (dealDoc = new Y.Doc()));
+			const customer = d.customer === undefined ? undefined : customerRows[d.customer]!;
+			const at = now.getTime() - d.daysAgo * 86_400_000;
+			const dealId = uuidv7();
+			createDeal(
+				{ pipelineDoc, dealDoc },
+				{
+					id: dealId,
+					title: d.title,
+					stageId: stageIds[d.stage]!,
+					ownerId,
+					amount: d.amount,
+					starred: d.starred ?? false,
+					...(customer
+						? {
+								customerId: customer.id,
+								customerName: customer.name,
+								...(customer.phones[0] ? { customerPhone: customer.phones[0] } : {})
+							}
+						: {}),
+					createdBy: ownerId,
+					at
+				},
+				seedOrigin
+			);
+			if (d.status === 'won') {
+				setStatus(dealDoc, { dealId, status: 'won', at }, seedOrigin);
+			}
+		}
+		for (const [ownerId, dealDoc] of shards) {
+			await db.insert(collabDocuments).values({
+				name: dealsDocName(pipeline!.id, ownerId),
+				state: Y.encodeStateAsUpdate(dealDoc)
+			});
+		}
 	}
-
-	const reps = people.filter((p) => p.role === 'sales').map((p) => idOf(p.email));
-	await db.insert(customers).values(
-		demoCustomers.map((c, i) => ({
-			orgId: org.id,
-			kind: c.kind,
-			name: c.name,
-			phones: [normalisePhone(c.phone)].filter((p): p is string => p !== null),
-			email: 'email' in c ? c.email : null,
-			company: 'company' in c ? c.company : null,
-			taxCode: 'taxCode' in c ? c.taxCode : null,
-			address: 'address' in c ? c.address : null,
-			source: c.source,
-			ownerId: reps[i % reps.length],
-			createdBy: idOf(owner.email)
-		}))
-	);
 	return true;
 }
 

@@ -1,0 +1,213 @@
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+import { dealsDocName, pipelineDocName, readSettings, type PipelineSettings } from '../doc';
+import { isOrigin } from '../origin';
+import { columns, type Column } from '../read';
+import { clearPending, readPending, writePending } from './local';
+
+// One open board in the browser: the pipeline document plus every owner shard the viewer may
+// see (design.md), multiplexed over one WebSocket, each kept in IndexedDB so the board opens and
+// takes edits with no network. Components read the `$state` fields; they change documents only
+// through the named ops in `../ops`, with `scope()`/`shard()` giving them the documents.
+
+export type Me = { id: string; name: string; color: string };
+export type Peer = {
+	clientId: number;
+	user: Me;
+	/** Deal being dragged or edited by that person, if any. */
+	dealId?: string;
+	action?: 'dragging' | 'editing';
+};
+
+/**
+ * - `connecting`: first contact, nothing local yet.
+ * - `saved`: connected and every edit made here is acknowledged, i.e. in PostgreSQL (the server
+ *   logs an update before it acknowledges it).
+ * - `saving`: connected, some edits not acknowledged yet.
+ * - `offline`: no connection; `pending` edits wait in IndexedDB.
+ */
+export type SaveState = 'connecting' | 'saved' | 'saving' | 'offline';
+
+type Entry = {
+	name: string;
+	doc: Y.Doc;
+	provider: HocuspocusProvider;
+	local: IndexeddbPersistence;
+};
+
+export class BoardSession {
+	readonly pipelineId: string;
+	readonly me: Me;
+	readonly pipelineDoc: Y.Doc;
+	/** Shards by owner id; fixed for the session's life, so not reactive. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- filled once in the constructor
+	readonly shards = new Map<string, Y.Doc>();
+
+	columns = $state.raw<Column[]>([]);
+	settings = $state.raw<PipelineSettings>({ name: '', visibility: 'all', editing: 'own' });
+	saveState = $state<SaveState>('connecting');
+	/** Edits made here that the server has not acknowledged yet (survives a reload). */
+	pending = $state(0);
+	peers = $state.raw<Peer[]>([]);
+	/** True once the board has something to show (from IndexedDB or the server). */
+	ready = $state(false);
+	/** True once every document has synced with the server at least once this session. */
+	synced = $state(false);
+	/** A document the server refused (e.g. access changed): the page offers a reload. */
+	refused = $state(false);
+
+	#socket: HocuspocusProviderWebsocket;
+	#entries: Entry[] = [];
+	#frame = 0;
+	#connected = false;
+	#destroyed = false;
+
+	constructor(input: { url: string; pipelineId: string; ownerIds: readonly string[]; me: Me }) {
+		this.pipelineId = input.pipelineId;
+		this.me = input.me;
+		this.pending = readPending(this.me.id, this.pipelineId);
+		this.#socket = new HocuspocusProviderWebsocket({
+			url: input.url,
+			// Reconnect quickly at first, then back off to 10 s (a flaky mobile connection).
+			delay: 500,
+			minDelay: 500,
+			maxDelay: 10_000,
+			factor: 1.6
+		});
+		this.#socket.on('status', ({ status }: { status: string }) => {
+			this.#connected = status === 'connected';
+			this.#updateSaveState();
+		});
+
+		this.pipelineDoc = this.#open(pipelineDocName(input.pipelineId), true);
+		for (const ownerId of input.ownerIds) {
+			this.shards.set(ownerId, this.#open(dealsDocName(input.pipelineId, ownerId), false));
+		}
+		this.#recompute();
+	}
+
+	/** The documents an op on a deal of `ownerId` needs (SPEC B7: neighbours in any shard). */
+	scope(ownerId: string) {
+		const dealDoc = this.shards.get(ownerId);
+		if (!dealDoc) throw new Error(`no shard open for owner ${ownerId}`);
+		return { pipelineDoc: this.pipelineDoc, dealDoc, dealDocs: [...this.shards.values()] };
+	}
+
+	shard(ownerId: string) {
+		return this.scope(ownerId).dealDoc;
+	}
+
+	/** Tells the others which card this person is dragging or editing (or nothing). */
+	setActivity(activity: { dealId: string; action: 'dragging' | 'editing' } | null) {
+		const awareness = this.#entries[0]?.provider.awareness;
+		awareness?.setLocalStateField('activity', activity);
+	}
+
+	destroy() {
+		this.#destroyed = true;
+		cancelAnimationFrame(this.#frame);
+		for (const e of this.#entries) {
+			e.provider.destroy();
+			void e.local.destroy();
+		}
+		this.#socket.destroy();
+	}
+
+	#open(name: string, withAwareness: boolean): Y.Doc {
+		const doc = new Y.Doc();
+		// Per user: two people sharing a browser never read each other's cached boards.
+		const local = new IndexeddbPersistence(`chot:${this.me.id}:${name}`, doc);
+		local.on('synced', () => {
+			if (!this.ready && this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
+			this.#schedule();
+		});
+		const provider = new HocuspocusProvider({
+			websocketProvider: this.#socket,
+			name,
+			document: doc,
+			// Presence lives on the pipeline document only: one awareness per board. Hocuspocus
+			// needs at least one awareness per socket for its keep-alive.
+			...(withAwareness ? {} : { awareness: null })
+		});
+		provider.on('synced', () => {
+			if (this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
+			this.#updateSaveState();
+			this.#schedule();
+		});
+		provider.on('unsyncedChanges', () => this.#updateSaveState());
+		provider.on('authenticationFailed', () => {
+			this.refused = true;
+		});
+		if (withAwareness) {
+			provider.awareness?.setLocalStateField('user', this.me);
+			provider.on('awarenessChange', () => this.#readPeers(provider));
+		}
+		// Required with a shared websocketProvider (stack-notes), or it never syncs.
+		provider.attach();
+		doc.on('update', (_update: Uint8Array, origin: unknown) => {
+			// Count edits made here (named ops carry an Origin); remote and cached ones are not ours.
+			if (isOrigin(origin) && origin.kind === 'user') {
+				this.pending += 1;
+				writePending(this.me.id, this.pipelineId, this.pending);
+				this.#updateSaveState();
+			}
+			this.#schedule();
+		});
+		this.#entries.push({ name, doc, provider, local });
+		return doc;
+	}
+
+	#updateSaveState() {
+		if (this.#destroyed) return;
+		const providers = this.#entries.map((e) => e.provider);
+		const allSynced = providers.every((p) => p.isSynced);
+		const unacked = providers.reduce((n, p) => n + p.unsyncedChanges, 0);
+		if (this.#connected && allSynced && unacked === 0) {
+			// Every provider has sent what it holds (its sync step 2 on connect carries edits made
+			// offline, even before a reload) and the server has acknowledged it: it is in PostgreSQL.
+			this.synced = true;
+			if (this.pending !== 0) {
+				this.pending = 0;
+				clearPending(this.me.id, this.pipelineId);
+			}
+			this.saveState = 'saved';
+		} else if (this.#connected) {
+			this.saveState = this.pending > 0 || unacked > 0 ? 'saving' : 'connecting';
+		} else {
+			this.saveState = this.ready || this.pending > 0 ? 'offline' : 'connecting';
+		}
+	}
+
+	#readPeers(provider: HocuspocusProvider) {
+		const out: Peer[] = [];
+		for (const [clientId, state] of provider.awareness?.getStates() ?? []) {
+			if (clientId === provider.document.clientID) continue;
+			const user = state.user as Me | undefined;
+			if (!user?.id) continue;
+			const activity = state.activity as
+				{ dealId: string; action: 'dragging' | 'editing' } | null | undefined;
+			out.push({
+				clientId,
+				user,
+				...(activity ? { dealId: activity.dealId, action: activity.action } : {})
+			});
+		}
+		this.peers = out;
+	}
+
+	// Documents change in bursts (a sync, a flurry of remote moves): read the board once a frame.
+	#schedule() {
+		if (this.#frame || this.#destroyed) return;
+		this.#frame = requestAnimationFrame(() => {
+			this.#frame = 0;
+			this.#recompute();
+		});
+	}
+
+	#recompute() {
+		this.settings = readSettings(this.pipelineDoc);
+		this.columns = columns({ pipelineDoc: this.pipelineDoc, dealDocs: [...this.shards.values()] });
+		if (!this.ready && this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
+	}
+}

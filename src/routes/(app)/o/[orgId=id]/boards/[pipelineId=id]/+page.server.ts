@@ -1,0 +1,17 @@
+import { error } from '@sveltejs/kit';
+import { requireMember } from '$lib/server/auth/guards';
+import { boardAccess } from '$lib/server/pipelines/board';
+import { runtime } from '$lib/server/runtime';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { user, org, role } = await requireMember(event);
+	const access = await boardAccess(runtime().db, {
+		orgId: org.id,
+		pipelineId: event.params.pipelineId,
+		userId: user.id,
+		role
+	});
+	if (!access) error(404, { message: 'Not found' });
+	return { ...access, me: { id: user.id, name: user.name } };
+};
