@@ -11,6 +11,12 @@ const requestId: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
+	// Logging out leaves nothing of the user in this browser: cached pages, IndexedDB documents,
+	// the service worker (issue 3). The page also clears them itself (AppShell) for browsers
+	// that ignore this header.
+	if (event.url.pathname === '/logout' && event.request.method === 'POST') {
+		response.headers.set('clear-site-data', '"cache", "storage"');
+	}
 	response.headers.set('x-content-type-options', 'nosniff');
 	if (!response.headers.has('referrer-policy'))
 		response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');

@@ -41,6 +41,8 @@ export async function layout(page: Page): Promise<string[][]> {
 export async function dragToColumn(page: Page, dealId: string, columnIndex: number) {
 	const card = page.locator(`[data-deal-id="${dealId}"]`);
 	const column = page.getByTestId('board-column').nth(columnIndex);
+	// A person drags what they see: bring the card into its column's view first.
+	await card.scrollIntoViewIfNeeded();
 	const from = (await card.boundingBox())!;
 	const to = (await column.boundingBox())!;
 	await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);

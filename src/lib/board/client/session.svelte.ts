@@ -80,6 +80,11 @@ export class BoardSession {
 			this.#updateSaveState();
 		});
 
+		// The browser knows before a ping times out: drop the socket at once when the network goes,
+		// and dial again as soon as it is back.
+		window.addEventListener('offline', this.#goOffline);
+		window.addEventListener('online', this.#goOnline);
+
 		this.pipelineDoc = this.#open(pipelineDocName(input.pipelineId), true);
 		for (const ownerId of input.ownerIds) {
 			this.shards.set(ownerId, this.#open(dealsDocName(input.pipelineId, ownerId), false));
@@ -104,8 +109,13 @@ export class BoardSession {
 		awareness?.setLocalStateField('activity', activity);
 	}
 
+	#goOffline = () => this.#socket.disconnect();
+	#goOnline = () => void this.#socket.connect();
+
 	destroy() {
 		this.#destroyed = true;
+		window.removeEventListener('offline', this.#goOffline);
+		window.removeEventListener('online', this.#goOnline);
 		cancelAnimationFrame(this.#frame);
 		for (const e of this.#entries) {
 			e.provider.destroy();
