@@ -83,6 +83,8 @@ export type Deal = {
 	updatedAt: number;
 	stageEnteredAt: number;
 	createdBy: string;
+	/** Set on the old copy when the deal was handed to another owner (SPEC B19). */
+	movedTo?: string;
 };
 
 /** Every key a card may hold (SPEC B3); anything else on a card is an orphan. */
@@ -102,7 +104,8 @@ export const dealFields = [
 	'createdAt',
 	'updatedAt',
 	'stageEnteredAt',
-	'createdBy'
+	'createdBy',
+	'movedTo'
 ] as const satisfies readonly (keyof Omit<Deal, 'id'>)[];
 
 export const stageFields = [

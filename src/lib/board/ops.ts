@@ -23,4 +23,5 @@ export {
 	type NewDeal,
 	type DealFieldsPatch
 } from './deal-ops';
+export { receiveDeal, handOver, forwardEdits, readOldCopy } from './handover-ops';
 export { BoardOpError, isBoardOpError, type BoardErrorCode } from './errors';

@@ -32,7 +32,7 @@ export function readCard(id: string, card: Y.Map<unknown>): Deal {
 		stageEnteredAt: numberOf(card.get('stageEnteredAt')),
 		createdBy: textOf(card.get('createdBy'))
 	};
-	for (const key of ['customerId', 'customerName', 'customerPhone'] as const) {
+	for (const key of ['customerId', 'customerName', 'customerPhone', 'movedTo'] as const) {
 		const v = card.get(key);
 		if (typeof v === 'string') deal[key] = v;
 	}
@@ -151,6 +151,8 @@ export function boardDeals(dealDocs: readonly Y.Doc[]): Deal[] {
 	for (const doc of dealDocs) {
 		for (const [id, card] of dealsMap(doc)) {
 			const deal = readCard(id, card);
+			// The old copy of a deal handed to another owner is not shown (SPEC B19).
+			if (deal.movedTo !== undefined) continue;
 			const seen = byId.get(id);
 			if (!seen || preferred(deal, seen)) byId.set(id, deal);
 		}

@@ -1,0 +1,109 @@
+import { v7 as uuidv7 } from 'uuid';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { dealsMap } from './doc';
+import {
+	createDeal,
+	forwardEdits,
+	handOver,
+	initPipeline,
+	receiveDeal,
+	setStatus,
+	updateDealFields
+} from './ops';
+import { boardDeals, readDeal } from './read';
+
+const nam = uuidv7();
+const ha = uuidv7();
+const user = { kind: 'user', userId: nam } as const;
+const server = { kind: 'server', reason: 'test' } as const;
+
+function board() {
+	const pipelineDoc = new Y.Doc();
+	const stages = [uuidv7(), uuidv7()];
+	initPipeline(
+		pipelineDoc,
+		{
+			name: 'Bán lẻ',
+			stages: stages.map((id, i) => ({
+				id,
+				name: `Giai đoạn ${i + 1}`,
+				color: '#64748b',
+				winProbability: 10,
+				rotDays: 0
+			}))
+		},
+		server
+	);
+	const oldShard = new Y.Doc();
+	const newShard = new Y.Doc();
+	const id = uuidv7();
+	createDeal(
+		{ pipelineDoc, dealDoc: oldShard },
+		{
+			id,
+			title: 'Tủ lạnh 2 cánh',
+			stageId: stages[1]!,
+			ownerId: nam,
+			amount: 15_990_000,
+			customerName: 'Phạm Quang Vinh',
+			customerPhone: '0978 246 810',
+			at: 1_000
+		},
+		user
+	);
+	return { pipelineDoc, oldShard, newShard, id, stages };
+}
+
+describe('[B19] handing a deal to another owner', () => {
+	it('copies every field but the owner, and shows the deal once, as the new owner’s', () => {
+		const { oldShard, newShard, id } = board();
+		setStatus(oldShard, { dealId: id, status: 'lost', lostReason: 'Giá cao', at: 2_000 }, user);
+		const before = readDeal(oldShard, id)!;
+		expect(receiveDeal(newShard, { deal: before, ownerId: ha, at: 3_000 }, server)).toBe(true);
+		handOver(oldShard, { dealId: id, toOwnerId: ha, at: 3_000 }, server);
+
+		const copy = readDeal(newShard, id)!;
+		expect(copy).toEqual({ ...before, ownerId: ha, updatedAt: 3_000 });
+		expect([...dealsMap(newShard).get(id)!.keys()].sort()).toEqual(
+			[...dealsMap(oldShard).get(id)!.keys()].filter((k) => k !== 'movedTo').sort()
+		);
+		expect(readDeal(oldShard, id)!.movedTo).toBe(ha);
+		expect(boardDeals([oldShard, newShard])).toEqual([copy]);
+	});
+
+	it('writes nothing when the new copy exists already (a retried hand-over)', () => {
+		const { oldShard, newShard, id } = board();
+		const deal = readDeal(oldShard, id)!;
+		receiveDeal(newShard, { deal, ownerId: ha }, server);
+		const updates: Uint8Array[] = [];
+		newShard.on('update', (u: Uint8Array) => updates.push(u));
+		expect(receiveDeal(newShard, { deal, ownerId: ha }, server)).toBe(false);
+		expect(updates).toHaveLength(0);
+	});
+
+	it('carries late edits over, a status with its companions, skipping invalid values', () => {
+		const { oldShard, newShard, id } = board();
+		receiveDeal(newShard, { deal: readDeal(oldShard, id)!, ownerId: ha }, server);
+		handOver(oldShard, { dealId: id, toOwnerId: ha }, server);
+		// An offline replica's edits land on the old copy.
+		updateDealFields(oldShard, { dealId: id, title: 'Tủ lạnh 2 cánh Inverter' }, user);
+		setStatus(oldShard, { dealId: id, status: 'standby', standbyUntil: '2027-01-15' }, user);
+		dealsMap(oldShard).get(id)!.set('amount', -5); // a hostile client
+		const written = forwardEdits(
+			newShard,
+			{ from: readDeal(oldShard, id)!, keys: ['title', 'status', 'amount'] },
+			server
+		);
+		// All three status keys are written together (B14).
+		expect(written.sort()).toEqual(['lostReason', 'standbyUntil', 'status', 'title']);
+		expect(readDeal(newShard, id)).toMatchObject({
+			title: 'Tủ lạnh 2 cánh Inverter',
+			status: 'standby',
+			standbyUntil: '2027-01-15',
+			amount: 15_990_000,
+			ownerId: ha
+		});
+		expect(dealsMap(newShard).get(id)!.get('lostReason')).toBeNull();
+	});
+});
