@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from '$lib/server/db/embedded';
 import { runMigrations } from '$lib/server/db/migrate';
 import * as planOps from '$lib/server/orgs/plans.repo';
 import type { Limits } from '$lib/server/orgs/plans.repo';
+import { rebuild as rebuildProjections } from '$lib/server/projection/rebuild';
 
 // `npm run admin -- <command>`: the operator's commands for plans and limits, which an
 // organisation cannot change itself. Exit codes: 0 done, 1 failed, 2 wrong usage.
@@ -20,6 +21,8 @@ Commands:
   limits <orgId> [--seats N|unlimited] [--records N|unlimited] [--units N|unlimited]
                                          Set custom limits of a Gói 4 organisation
   trial <orgId> --days N                 Make the trial end N days from now (0 ends it now)
+  rebuild-projections                    Recompute the stages and deals tables from the stored
+                                         board documents (also: npm run projections:rebuild)
   help                                   Show this text
 
 Database: DATABASE_URL, else the embedded PostgreSQL in CHOT_DATA_DIR (default .data). When
@@ -30,7 +33,8 @@ export type Command =
 	| { kind: 'orgs' }
 	| { kind: 'plan'; orgId: string; plan: PlanCode }
 	| { kind: 'limits'; orgId: string; limits: Limits }
-	| { kind: 'trial'; orgId: string; days: number };
+	| { kind: 'trial'; orgId: string; days: number }
+	| { kind: 'rebuild-projections' };
 
 /** Wrong usage: the message is printed with the usage text, exit code 2. */
 export class UsageError extends Error {}
@@ -79,6 +83,9 @@ export function parse(argv: readonly string[]): Command {
 			if (days > 3650) throw new UsageError('--days must be at most 3650.');
 			return { kind: 'trial', orgId: orgId!, days };
 		}
+		case 'rebuild-projections':
+			expectNoMore(rest, 0, 'rebuild-projections');
+			return { kind: 'rebuild-projections' };
 		default:
 			throw new UsageError(`Unknown command "${name}".`);
 	}
@@ -184,6 +191,15 @@ export async function run(
 			});
 			if (!org) throw notFound(command.orgId);
 			print(`${org.name}: trial ${trialText(org.trialEndsAt, now)}.`);
+			return;
+		}
+		case 'rebuild-projections': {
+			const counts = await rebuildProjections(db);
+			const n = (c: { inserted: number; updated: number; deleted: number }) =>
+				`${c.inserted} inserted, ${c.updated} updated, ${c.deleted} deleted`;
+			print(`Rebuilt the projections of ${counts.pipelines} pipelines.`);
+			print(`stages: ${n(counts.stages)}`);
+			print(`deals: ${n(counts.deals)}`);
 			return;
 		}
 	}

@@ -10,7 +10,10 @@ import type { Logger } from '$lib/server/log';
 import { setRuntime, type Runtime } from '$lib/server/runtime';
 import { authExtension } from './collab/auth.extension';
 import { createCollabWriter } from './collab/direct';
+import { handoverExtension } from './collab/handover.extension';
+import { limitsExtension } from './collab/limits.extension';
 import { persistenceExtension } from './collab/persistence.extension';
+import { projectionExtension } from './collab/projection.extension';
 import { SocketRegistry } from './collab/sockets';
 import { createUpgradeHandler } from './collab/upgrade';
 import { seedDemoIfEmpty } from './seed-demo';
@@ -79,7 +82,18 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			log,
 			requestCompaction: (docName) => compactDoc.request(boss, { docName })
 		});
-		const extensions: Extension[] = [authExtension({ db }), persistence];
+		const limits = limitsExtension({ limits: config.collabLimits, counters: rt.counters, log });
+		// Keeps the stages and deals tables in step with the board documents.
+		const projection = projectionExtension({ db, log, changeDoc: rt.changeDoc });
+		// Carries late (offline) edits of a handed-over deal to its new owner's copy (SPEC B19).
+		const handover = handoverExtension({ changeDoc: rt.changeDoc, log });
+		const extensions: Extension[] = [
+			authExtension({ db }),
+			persistence,
+			limits,
+			projection,
+			handover
+		];
 		// Scale-out: instances share live documents through Redis pub/sub.
 		let redis: RedisExtension | undefined;
 		if (config.redisUrl) {
@@ -89,7 +103,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });
 		changeDoc = createCollabWriter(hocuspocus);
-		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets });
+		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets, limits });
 
 		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];
 
@@ -113,6 +127,9 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			// wait for log writes still in flight (unacknowledged ones fail harmlessly and are resent
 			// by their clients) before the database goes away.
 			hocuspocus.closeConnections();
+			// Flush the projection first: its last writes into documents are logged by persistence.
+			await handover.drain();
+			await projection.drain();
 			await persistence.drain();
 			await listener.unlisten().catch(() => {});
 			await redis?.onDestroy().catch(() => {});

@@ -1,16 +1,20 @@
 import http from 'node:http';
 import type { Backend } from './backend';
 import { COLLAB_PATH } from './collab/upgrade';
+import { eventLoopMonitor } from './event-loop';
 
 type NodeHandler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
 
 // One port for everything: /healthz and /metrics answered here, /collab upgraded to Hocuspocus,
 // the rest handed to the SvelteKit handler (adapter-node).
 export function createHttpServer({ backend, handler }: { backend: Backend; handler: NodeHandler }) {
+	const eventLoop = eventLoopMonitor();
 	const server = http.createServer((req, res) => {
 		const url = req.url ?? '/';
 		if (url === '/healthz') return void healthz(backend, res);
-		if (url === '/metrics') return void metrics(backend, req, res);
+		// `/metrics?reset=event-loop` starts a new event-loop window after reading (tests, benches).
+		if (url === '/metrics' || url === '/metrics?reset=event-loop')
+			return void metrics(backend, req, res, eventLoop.read({ reset: url !== '/metrics' }));
 		handler(req, res, () => {
 			res.statusCode = 404;
 			res.end('Not found');
@@ -24,6 +28,7 @@ export function createHttpServer({ backend, handler }: { backend: Backend; handl
 			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 		}
 	});
+	server.on('close', () => eventLoop.stop());
 	// Slowloris guard; keep-alive a little above common load-balancer idle timeouts.
 	server.headersTimeout = 20_000;
 	server.requestTimeout = 120_000;
@@ -41,7 +46,12 @@ async function healthz(backend: Backend, res: http.ServerResponse) {
 }
 
 // Process counters (e.g. password hashes computed), for tests and operators; loopback only.
-function metrics(backend: Backend, req: http.IncomingMessage, res: http.ServerResponse) {
+function metrics(
+	backend: Backend,
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	eventLoop: ReturnType<ReturnType<typeof eventLoopMonitor>['read']>
+) {
 	const addr = req.socket.remoteAddress ?? '';
 	if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(addr)) {
 		res.writeHead(404).end('Not found');
@@ -54,7 +64,11 @@ function metrics(backend: Backend, req: http.IncomingMessage, res: http.ServerRe
 			counters: Object.fromEntries(backend.rt.counters),
 			rssBytes: mem.rss,
 			heapUsedBytes: mem.heapUsed,
-			collabConnections: backend.hocuspocus.getConnectionsCount()
+			// Buffers and ArrayBuffers live outside the V8 heap (the board bench adds them to heap).
+			externalBytes: mem.external,
+			collabConnections: backend.hocuspocus.getConnectionsCount(),
+			collabDocuments: backend.hocuspocus.getDocumentsCount(),
+			eventLoop
 		})
 	);
 }

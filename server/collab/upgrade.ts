@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import * as sessions from '$lib/server/auth/session';
 import type { Runtime } from '$lib/server/runtime';
+import type { LimitsExtension } from './limits.extension';
 import type { SocketRegistry } from './sockets';
 
 export const COLLAB_PATH = '/collab';
@@ -14,13 +15,19 @@ export const COLLAB_PATH = '/collab';
 export function createUpgradeHandler({
 	rt,
 	hocuspocus,
-	sockets
+	sockets,
+	limits
 }: {
 	rt: Runtime;
 	hocuspocus: Hocuspocus;
 	sockets: SocketRegistry;
+	limits: LimitsExtension;
 }) {
-	const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
+	// ws refuses a longer frame from its header, before buffering it (close 1009).
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: rt.config.collabLimits.maxMessageBytes
+	});
 	const cookie = sessions.cookieName({ secure: rt.config.secureCookies });
 
 	return async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -31,6 +38,8 @@ export function createUpgradeHandler({
 			if (!result) return refuse(socket, 401, 'Unauthorized');
 			wss.handleUpgrade(req, socket, head, (ws) => {
 				sockets.add(result.user.id, ws);
+				// Before Hocuspocus attaches its listeners, so that it never sees a refused frame.
+				limits.guard(ws, { userId: result.user.id });
 				hocuspocus.handleConnection(ws, req, { userId: result.user.id });
 			});
 		} catch (err) {

@@ -3,6 +3,7 @@ import * as boards from './messages/boards';
 import * as common from './messages/common';
 import * as mail from './messages/mail';
 import * as orgs from './messages/orgs';
+import * as pipelines from './messages/pipelines';
 import * as shell from './messages/shell';
 
 // Typed dictionaries, one file per domain. Each `en` is typed against its `vi`, so a key missing
@@ -11,14 +12,23 @@ export const locales = ['vi', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'vi';
 
-const vi = { ...common.vi, ...shell.vi, ...auth.vi, ...orgs.vi, ...mail.vi, ...boards.vi };
+const vi = {
+	...common.vi,
+	...shell.vi,
+	...auth.vi,
+	...orgs.vi,
+	...mail.vi,
+	...boards.vi,
+	...pipelines.vi
+};
 const en: Record<keyof typeof vi, string> = {
 	...common.en,
 	...shell.en,
 	...auth.en,
 	...orgs.en,
 	...mail.en,
-	...boards.en
+	...boards.en,
+	...pipelines.en
 };
 
 export type MessageKey = keyof typeof vi;

@@ -28,7 +28,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
 		// Seed the demo organisation into an empty embedded database (never into DATABASE_URL).
 		seedDemo: bool(env.CHOT_SEED_DEMO, !env.DATABASE_URL),
 		// Trust this many proxies' X-Forwarded-For entries for the client address (0: trust none).
-		trustedProxies: int(env.TRUSTED_PROXIES, 0)
+		trustedProxies: int(env.TRUSTED_PROXIES, 0),
+		// Per collab socket (server/collab/limits.extension.ts; why these defaults: docs/architecture.md).
+		collabLimits: {
+			maxMessageBytes: int(env.CHOT_COLLAB_MAX_MESSAGE_BYTES, 8 * 1024 * 1024),
+			messagesPerSecond: int(env.CHOT_COLLAB_MESSAGES_PER_SECOND, 200),
+			messageBurst: int(env.CHOT_COLLAB_MESSAGE_BURST, 1000),
+			awarenessIntervalMs: int(env.CHOT_COLLAB_AWARENESS_INTERVAL_MS, 100)
+		}
 	};
 }
 

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { v7 as uuidv7 } from 'uuid';
 import * as Y from 'yjs';
 import { dealsDocName, pipelineDocName } from '../../../src/lib/board/doc';
@@ -15,13 +15,17 @@ const manager = { email: 'huy@demo.chot.vn', password: 'chot-demo-2026' };
 const desktop = { width: 1366, height: 768 };
 const phone = { width: 390, height: 844 };
 
-async function shoot(page: Page, name: string) {
+/** Screenshots at both sizes, with `focus` scrolled into view (the shell scrolls inside). */
+async function shoot(page: Page, name: string, focus?: Locator) {
 	for (const [size, viewport] of [
 		['1366', desktop],
 		['390', phone]
 	] as const) {
 		await page.setViewportSize(viewport);
-		await page.screenshot({ path: `test-results/pipelines-${name}-${size}.png`, fullPage: true });
+		await focus?.scrollIntoViewIfNeeded();
+		// The shell's sidebar slides when the layout crosses its breakpoint.
+		await page.waitForTimeout(400);
+		await page.screenshot({ path: `test-results/pipelines-${name}-${size}.png` });
 	}
 	await page.setViewportSize(desktop);
 }
@@ -39,6 +43,8 @@ test('the demo manager creates a pipeline, orders its stages by dragging and del
 	page,
 	context
 }) => {
+	// Many steps and six full-page screenshots on a shared two-core machine.
+	test.setTimeout(180_000);
 	await logIn(page, manager);
 	await expect(page).toHaveURL(/\/o\/[0-9a-f-]{36}\/boards$/);
 	await expect(page.locator('html[data-hydrated="true"]')).toBeAttached();
@@ -75,6 +81,7 @@ test('the demo manager creates a pipeline, orders its stages by dragging and del
 	await add.getByLabel('Tên giai đoạn').fill('Khảo sát mái');
 	await add.getByLabel('Khả năng chốt (%)').fill('30');
 	await add.getByLabel('Cảnh báo sau (ngày)').fill('5');
+	await shoot(page, 'add-stage', add.getByRole('button', { name: 'Lưu giai đoạn mới' }));
 	await add.getByRole('button', { name: 'Lưu giai đoạn mới' }).click();
 	await expect(page.getByText('Đã thêm giai đoạn “Khảo sát mái”.')).toBeVisible();
 	expect((await stageNames(page)).at(-1)).toBe('Khảo sát mái');
@@ -85,6 +92,9 @@ test('the demo manager creates a pipeline, orders its stages by dragging and del
 		.getByRole('list', { name: 'Các giai đoạn của quy trình' })
 		.getByRole('listitem')
 		.filter({ hasText: 'Báo giá' });
+	// Both rows on screen: the mouse works in viewport coordinates.
+	await page.getByRole('heading', { name: 'Giai đoạn', exact: true }).scrollIntoViewIfNeeded();
+	await page.evaluate(() => window.scrollBy(0, 250));
 	const from = (await handle.boundingBox())!;
 	const to = (await quote.boundingBox())!;
 	await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
@@ -116,10 +126,11 @@ test('the demo manager creates a pipeline, orders its stages by dragging and del
 	await page.getByRole('button', { name: 'Chuyển Khảo sát mái lên' }).click();
 	await expect(page.getByText('Đã chuyển “Khảo sát mái” đến vị trí 3.')).toBeVisible();
 	await shoot(page, 'settings');
+	await shoot(page, 'access', page.getByRole('group', { name: 'Sửa giao dịch' }));
 
 	// Two deals in "Đàm phán", written into the manager's shard by a connected client. The
-	// manager's id comes from the page's own data (the session's user).
-	const html = await page.content();
+	// manager's id comes from the page's server-rendered data (the session's user).
+	const html = await (await page.request.get(page.url())).text();
 	const managerId = /user:\{id:"([0-9a-f-]{36})"/.exec(html)![1]!;
 	const session = (await context.cookies()).find((c) => c.name.endsWith('chot_session'))!;
 	const cookie = `${session.name}=${session.value}`;
@@ -155,7 +166,7 @@ test('the demo manager creates a pipeline, orders its stages by dragging and del
 		page.getByText('Giai đoạn này còn giao dịch. Hãy chọn giai đoạn sẽ nhận các giao dịch đó.')
 	).toBeVisible();
 	await page.getByLabel('Chuyển giao dịch sang').selectOption({ label: 'Báo giá' });
-	await shoot(page, 'delete');
+	await shoot(page, 'delete', page.getByRole('button', { name: 'Xoá và chuyển giao dịch' }));
 	await page.getByRole('button', { name: 'Xoá và chuyển giao dịch' }).click();
 	await expect(
 		page.getByText('Đã xoá giai đoạn “Đàm phán” và chuyển 2 giao dịch sang “Báo giá”.')
@@ -176,4 +187,19 @@ test('the demo manager creates a pipeline, orders its stages by dragging and del
 	await expect(page.getByRole('link', { name: 'Điện mặt trời áp mái', exact: true })).toBeVisible();
 	await expect(page.getByLabel('Báo giá: 2 giao dịch')).toBeVisible();
 	await shoot(page, 'list-after');
+
+	// Archive it (after a confirmation), find it in the collapsed list, restore it.
+	const actions = page.getByRole('group', { name: 'Thao tác với quy trình Điện mặt trời áp mái' });
+	await actions.getByText('Lưu trữ', { exact: true }).click();
+	await expect(actions.getByText('Lưu trữ “Điện mặt trời áp mái”?')).toBeVisible();
+	await actions.getByRole('button', { name: 'Lưu trữ quy trình' }).click();
+	await expect(page.getByText('Đã lưu trữ quy trình “Điện mặt trời áp mái”.')).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Điện mặt trời áp mái', exact: true })).toHaveCount(
+		0
+	);
+	await page.getByText('Đã lưu trữ (1)').click();
+	await shoot(page, 'archived');
+	await page.getByRole('button', { name: 'Khôi phục quy trình Điện mặt trời áp mái' }).click();
+	await expect(page.getByText('Đã khôi phục quy trình “Điện mặt trời áp mái”.')).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Điện mặt trời áp mái', exact: true })).toBeVisible();
 });

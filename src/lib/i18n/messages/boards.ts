@@ -1,9 +1,4 @@
 export const vi = {
-	'boards.preview.intro':
-		'Quy trình bán hàng của đơn vị. Bảng kéo thả giao dịch theo thời gian thực sẽ mở từ đây.',
-	'boards.preview.stages': '{count} giai đoạn',
-	'boards.preview.probability': 'Khả năng chốt {percent}%',
-
 	'board.back': 'Các quy trình',
 	'board.settings': 'Cài đặt quy trình',
 	'board.loading': 'Đang mở bảng…',
@@ -67,6 +62,16 @@ export const vi = {
 	'board.moveFailed': 'Không chuyển được giao dịch: {reason}',
 	'board.dismiss': 'Đóng thông báo',
 
+	'board.owner.change': 'Đổi người phụ trách',
+	'board.owner.changed': 'Đã giao "{title}" cho {name}',
+	'board.owner.offline': 'Cần có mạng để đổi người phụ trách.',
+	'board.owner.invalid': 'Yêu cầu không hợp lệ.',
+	'board.owner.forbidden': 'Bạn chỉ có thể giao giao dịch của chính mình.',
+	'board.owner.invalid_owner': 'Người này không thể phụ trách giao dịch.',
+	'board.owner.already_moved': 'Giao dịch vừa được giao cho người khác. Bảng đã được cập nhật.',
+	'board.owner.same_owner': 'Người này đang phụ trách giao dịch rồi.',
+	'board.owner.failed': 'Không đổi được người phụ trách. Hãy thử lại.',
+
 	'board.error.invalid_id': 'Mã không hợp lệ.',
 	'board.error.required': 'Vui lòng nhập trường này.',
 	'board.error.too_long': 'Tối đa {max} ký tự.',
@@ -93,11 +98,6 @@ export const vi = {
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
-	'boards.preview.intro':
-		"Your organisation's sales pipelines. The live drag-and-drop boards will open from here.",
-	'boards.preview.stages': '{count} stages',
-	'boards.preview.probability': '{percent}% win probability',
-
 	'board.back': 'Pipelines',
 	'board.settings': 'Pipeline settings',
 	'board.loading': 'Opening the board…',
@@ -160,6 +160,16 @@ export const en: Record<keyof typeof vi, string> = {
 	'board.dnd.cancel': 'Drag cancelled. Deal {title} stays where it was.',
 	'board.moveFailed': 'Could not move the deal: {reason}',
 	'board.dismiss': 'Dismiss',
+
+	'board.owner.change': 'Change owner',
+	'board.owner.changed': 'Handed "{title}" to {name}',
+	'board.owner.offline': 'Changing the owner needs a network connection.',
+	'board.owner.invalid': 'Invalid request.',
+	'board.owner.forbidden': 'You can only hand over your own deals.',
+	'board.owner.invalid_owner': 'This person cannot own deals.',
+	'board.owner.already_moved': 'The deal was just handed to someone else. The board is up to date.',
+	'board.owner.same_owner': 'This person already owns the deal.',
+	'board.owner.failed': 'Could not change the owner. Please try again.',
 
 	'board.error.invalid_id': 'Invalid id.',
 	'board.error.required': 'Please fill in this field.',

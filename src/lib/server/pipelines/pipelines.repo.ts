@@ -1,12 +1,22 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, like, or } from 'drizzle-orm';
 import { generateKeyBetween } from 'fractional-indexing';
 import { v7 as uuidv7 } from 'uuid';
 import * as Y from 'yjs';
-import { pipelineDocName, readStages, type Stage } from '$lib/board/doc';
-import { initPipeline, type NewStage } from '$lib/board/ops';
+import {
+	dealsDocName,
+	parseBoardDocName,
+	pipelineDocName,
+	readSettings,
+	readStages,
+	type PipelineSettings,
+	type Stage
+} from '$lib/board/doc';
+import { initPipeline, setPipelineSettings, type NewStage } from '$lib/board/ops';
+import type { Origin } from '$lib/board/origin';
+import { columns } from '$lib/board/read';
 import { readStates } from '../collab/log';
-import type { Tx } from '../db';
-import { collabDocuments, pipelines } from '../db/schema';
+import type { Db, Tx } from '../db';
+import { collabDocuments, collabUpdates, pipelines } from '../db/schema';
 
 export type PipelineSummary = { id: string; name: string; stages: Stage[] };
 
@@ -54,46 +64,319 @@ const defaultPipeline: Record<Locale, { name: string; stages: string[] }> = {
 		]
 	}
 };
+// Colours from the stage palette (3:1 against white), so default stages match what settings offer.
 const defaultStageShape: Omit<NewStage, 'id' | 'name'>[] = [
 	{ color: '#64748b', winProbability: 10, rotDays: 7 },
-	{ color: '#0ea5e9', winProbability: 20, rotDays: 10 },
-	{ color: '#6366f1', winProbability: 40, rotDays: 14 },
-	{ color: '#f59e0b', winProbability: 60, rotDays: 14 },
-	{ color: '#10b981', winProbability: 80, rotDays: 7 },
+	{ color: '#0284c7', winProbability: 20, rotDays: 10 },
+	{ color: '#4f46e5', winProbability: 40, rotDays: 14 },
+	{ color: '#d97706', winProbability: 60, rotDays: 14 },
+	{ color: '#059669', winProbability: 80, rotDays: 7 },
 	{ color: '#0f766e', winProbability: 100, rotDays: 30 }
 ];
+const singleStage: Record<Locale, string> = { vi: 'Mới', en: 'New' };
 
 /**
- * Creates the organisation's default pipeline: its ledger row and its document's initial state,
- * stored as the document's snapshot (through_seq 0, no log rows yet), which is exactly what
- * `collabLog.loadInto` applies first when the collab server opens the document. Call it inside
- * the transaction that creates the organisation, so neither exists without the other.
+ * What a new pipeline starts with: `standard` is the six default stages in the organisation's
+ * language (most teams adapt them rather than start from nothing); `single` is one stage to
+ * build on. Fresh stage ids every time.
+ */
+export type StageTemplate = 'standard' | 'single';
+export function templateStages({
+	locale,
+	template
+}: {
+	locale: Locale;
+	template: StageTemplate;
+}): NewStage[] {
+	if (template === 'single') {
+		return [
+			{ id: uuidv7(), name: singleStage[locale], color: '#64748b', winProbability: 10, rotDays: 0 }
+		];
+	}
+	return defaultPipeline[locale].stages.map((name, i) => ({
+		...defaultStageShape[i]!,
+		id: uuidv7(),
+		name
+	}));
+}
+
+/**
+ * Creates a pipeline: its ledger row, last in the organisation's order, and its document's
+ * initial state (`initPipeline`, which validates name and stages first), stored as the
+ * document's snapshot (through_seq 0, no log rows yet) — exactly what `collabLog.loadInto`
+ * applies first when the collab server opens it. Nobody can have the document open yet (its id
+ * is new), so writing the snapshot directly is safe; run it in a transaction so neither exists
+ * without the other.
+ */
+export async function create(
+	tx: Tx,
+	{
+		orgId,
+		name,
+		stages,
+		createdBy,
+		origin
+	}: { orgId: string; name: string; stages: NewStage[]; createdBy: string | null; origin: Origin }
+) {
+	const doc = new Y.Doc();
+	try {
+		initPipeline(doc, { name, stages }, origin);
+		const rows = await tx
+			.select({ id: pipelines.id, position: pipelines.position })
+			.from(pipelines)
+			.where(eq(pipelines.orgId, orgId));
+		const last = rows.sort(byPosition).at(-1);
+		const [row] = await tx
+			.insert(pipelines)
+			.values({
+				orgId,
+				name,
+				position: generateKeyBetween(last?.position ?? null, null),
+				createdBy
+			})
+			.returning();
+		await tx
+			.insert(collabDocuments)
+			.values({ name: pipelineDocName(row!.id), state: Y.encodeStateAsUpdate(doc), throughSeq: 0 });
+		return row!;
+	} finally {
+		doc.destroy();
+	}
+}
+
+/**
+ * Creates the organisation's default pipeline. Call it inside the transaction that creates the
+ * organisation, so neither exists without the other.
  */
 export async function createDefault(
 	tx: Tx,
 	{ orgId, locale, createdBy }: { orgId: string; locale: Locale; createdBy: string | null }
 ) {
-	const { name, stages } = defaultPipeline[locale];
-	const [row] = await tx
-		.insert(pipelines)
-		.values({ orgId, name, position: generateKeyBetween(null, null), createdBy })
-		.returning();
-	const doc = new Y.Doc();
-	initPipeline(
-		doc,
-		{
-			name,
-			stages: stages.map((stageName, i) => ({
-				...defaultStageShape[i]!,
-				id: uuidv7(),
-				name: stageName
-			}))
-		},
-		{ kind: 'server', reason: 'default-pipeline' }
-	);
-	await tx
-		.insert(collabDocuments)
-		.values({ name: pipelineDocName(row!.id), state: Y.encodeStateAsUpdate(doc), throughSeq: 0 });
-	doc.destroy();
-	return row!;
+	return create(tx, {
+		orgId,
+		name: defaultPipeline[locale].name,
+		stages: templateStages({ locale, template: 'standard' }),
+		createdBy,
+		origin: { kind: 'server', reason: 'default-pipeline' }
+	});
+}
+
+// Fractional keys compare as plain strings (code units); sorted here rather than by SQL
+// `order by`, whose result depends on the database's collation. Ties fall back to the id.
+function byPosition(a: { position: string; id: string }, b: { position: string; id: string }) {
+	if (a.position !== b.position) return a.position < b.position ? -1 : 1;
+	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A pipeline of the organisation (archived or not), or null: never another organisation's. */
+export async function find(db: Tx, { orgId, pipelineId }: { orgId: string; pipelineId: string }) {
+	const [row] = await db
+		.select()
+		.from(pipelines)
+		.where(and(eq(pipelines.orgId, orgId), eq(pipelines.id, pipelineId)));
+	return row ?? null;
+}
+
+export type StageWithCount = Stage & { deals: number };
+export type PipelineListItem = {
+	id: string;
+	name: string;
+	archived: boolean;
+	/** Shown stages in order, each with the number of deals showing in it (any status). */
+	stages: StageWithCount[];
+	deals: number;
+};
+
+/**
+ * Every pipeline of the organisation in order, open and archived, with its stages and deal
+ * counts read from the stored documents (snapshot plus log: what the collab server would load;
+ * the log is written before an update is acknowledged, so nothing acknowledged is missed).
+ * Archived pipelines are listed without reading their deals.
+ */
+export async function listAll(db: Tx, { orgId }: { orgId: string }): Promise<PipelineListItem[]> {
+	const rows = (
+		await db
+			.select({
+				id: pipelines.id,
+				name: pipelines.name,
+				position: pipelines.position,
+				archivedAt: pipelines.archivedAt
+			})
+			.from(pipelines)
+			.where(eq(pipelines.orgId, orgId))
+	).sort(byPosition);
+	if (rows.length === 0) return [];
+	const open = rows.filter((r) => r.archivedAt === null).map((r) => r.id);
+	const shards = await shardNames(db, { pipelineIds: open });
+	const states = await readStates(db, {
+		docNames: [...rows.map((r) => pipelineDocName(r.id)), ...shards.flatMap((s) => s.names)]
+	});
+	return rows.map((r) => {
+		const names = shards.find((s) => s.pipelineId === r.id)?.names ?? [];
+		const board = boardFrom(states, { pipelineId: r.id, shardNames: names });
+		try {
+			const counts = board.counts();
+			// The document's name is what connected clients see and may change; the row follows it.
+			const name = readSettings(board.pipelineDoc).name || r.name;
+			const stages = readStages(board.pipelineDoc).map((s) => ({
+				...s,
+				deals: counts.get(s.id) ?? 0
+			}));
+			return {
+				id: r.id,
+				name,
+				archived: r.archivedAt !== null,
+				stages,
+				deals: stages.reduce((n, s) => n + s.deals, 0)
+			};
+		} finally {
+			board.destroy();
+		}
+	});
+}
+
+/**
+ * The names of every deals shard stored for the given pipelines (`deals:<pipelineId>:<owner>`),
+ * whether compacted into a snapshot or still only in the log.
+ */
+export async function shardNames(db: Tx, { pipelineIds }: { pipelineIds: string[] }) {
+	if (pipelineIds.length === 0) return [];
+	// Pipeline ids are UUIDs: no LIKE wildcards to escape.
+	const patterns = pipelineIds.map((id) => `${dealsDocName(id, '')}%`);
+	const [snapshots, logged] = await Promise.all([
+		db
+			.select({ name: collabDocuments.name })
+			.from(collabDocuments)
+			.where(or(...patterns.map((p) => like(collabDocuments.name, p)))),
+		db
+			.selectDistinct({ name: collabUpdates.docName })
+			.from(collabUpdates)
+			.where(or(...patterns.map((p) => like(collabUpdates.docName, p))))
+	]);
+	const all = new Set([...snapshots, ...logged].map((r) => r.name));
+	return pipelineIds.map((pipelineId) => ({
+		pipelineId,
+		names: [...all].filter((n) => parseBoardDocName(n)?.pipelineId === pipelineId).sort()
+	}));
+}
+
+/** A board as stored: its pipeline document and every shard, as scratch docs the caller frees. */
+export type StoredBoard = {
+	pipelineDoc: Y.Doc;
+	/** Shard document name → its stored state. */
+	shards: Map<string, Y.Doc>;
+	/** Deals showing in each shown stage (SPEC B12, B16), by stage id. */
+	counts: () => Map<string, number>;
+	destroy: () => void;
+};
+
+export async function readBoard(db: Tx, { pipelineId }: { pipelineId: string }) {
+	const [shards] = await shardNames(db, { pipelineIds: [pipelineId] });
+	const names = shards?.names ?? [];
+	const states = await readStates(db, { docNames: [pipelineDocName(pipelineId), ...names] });
+	return boardFrom(states, { pipelineId, shardNames: names });
+}
+
+function boardFrom(
+	states: Map<string, Uint8Array>,
+	{ pipelineId, shardNames: names }: { pipelineId: string; shardNames: string[] }
+): StoredBoard {
+	const docOf = (name: string) => {
+		const doc = new Y.Doc();
+		const state = states.get(name);
+		if (state) Y.applyUpdate(doc, state);
+		return doc;
+	};
+	const pipelineDoc = docOf(pipelineDocName(pipelineId));
+	const shards = new Map(names.map((n) => [n, docOf(n)]));
+	return {
+		pipelineDoc,
+		shards,
+		counts: () =>
+			new Map(
+				columns({ pipelineDoc, dealDocs: [...shards.values()] }).map((c) => [c.stage.id, c.count])
+			),
+		destroy: () => {
+			pipelineDoc.destroy();
+			for (const d of shards.values()) d.destroy();
+		}
+	};
+}
+
+export type ChangeDoc = <T>(docName: string, fn: (doc: Y.Doc) => T) => Promise<T>;
+
+/**
+ * Changes a pipeline's settings in its document (live for connected clients, through
+ * `changeDoc`, with `setPipelineSettings`) and its name in its row, keeping both in step: the row
+ * is locked first and updated only once the document change is durable, in one transaction.
+ * Throws a BoardOpError (blank or long name, unknown setting) before anything is written.
+ * Null when the organisation has no such pipeline; otherwise the settings before and after.
+ */
+export async function updateSettings(
+	db: Db,
+	{
+		orgId,
+		pipelineId,
+		settings,
+		changeDoc,
+		origin
+	}: {
+		orgId: string;
+		pipelineId: string;
+		settings: Partial<PipelineSettings>;
+		changeDoc: ChangeDoc;
+		origin: Origin;
+	}
+) {
+	return db.transaction(async (tx) => {
+		const [row] = await tx
+			.select({ id: pipelines.id, name: pipelines.name })
+			.from(pipelines)
+			.where(and(eq(pipelines.orgId, orgId), eq(pipelines.id, pipelineId)))
+			// Not FOR UPDATE: the document change below waits for the projection, whose inserts
+			// into `stages` take a KEY SHARE lock on this row through their foreign key.
+			.for('no key update');
+		if (!row) return null;
+		const { before, after } = await changeDoc(pipelineDocName(pipelineId), (doc) => {
+			const before = readSettings(doc);
+			setPipelineSettings(doc, settings, origin);
+			return { before, after: readSettings(doc) };
+		});
+		if (after.name !== row.name) {
+			await tx.update(pipelines).set({ name: after.name }).where(eq(pipelines.id, pipelineId));
+		}
+		return { before, after };
+	});
+}
+
+/**
+ * Archives or restores a pipeline. The organisation keeps at least one open pipeline (a team
+ * with no board has nowhere to put a deal): archiving the last one is refused. Rows are locked
+ * so two concurrent archivings cannot both pass that check.
+ */
+export async function setArchived(
+	db: Db,
+	{
+		orgId,
+		pipelineId,
+		archived,
+		now = new Date()
+	}: { orgId: string; pipelineId: string; archived: boolean; now?: Date }
+): Promise<'done' | 'not_found' | 'last_open'> {
+	return db.transaction(async (tx) => {
+		const rows = await tx
+			.select({ id: pipelines.id, archivedAt: pipelines.archivedAt })
+			.from(pipelines)
+			.where(eq(pipelines.orgId, orgId))
+			.for('no key update');
+		const row = rows.find((r) => r.id === pipelineId);
+		if (!row) return 'not_found';
+		if ((row.archivedAt !== null) === archived) return 'done';
+		if (archived && rows.filter((r) => r.archivedAt === null).length <= 1) return 'last_open';
+		await tx
+			.update(pipelines)
+			.set({ archivedAt: archived ? now : null })
+			.where(eq(pipelines.id, pipelineId));
+		return 'done';
+	});
 }

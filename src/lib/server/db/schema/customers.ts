@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { organisations } from './orgs';
@@ -27,8 +28,17 @@ export const customers = pgTable(
 		notes: text(),
 		ownerId: uuid().references(() => users.id, { onDelete: 'set null' }),
 		createdBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+		/** The deal whose inline customer (quick-add name and phone) created this record. */
+		sourceDealId: uuid(),
 		createdAt: createdAt(),
 		deletedAt: timestamp({ withTimezone: true })
 	},
-	(t) => [index('customers_org_id_idx').on(t.orgId, t.createdAt)]
+	(t) => [
+		index('customers_org_id_idx').on(t.orgId, t.createdAt),
+		// `phones @> array[$phone]`: finding the customer an inline phone belongs to.
+		index('customers_phones_idx').using('gin', t.phones),
+		index('customers_org_id_source_deal_id_idx')
+			.on(t.orgId, t.sourceDealId)
+			.where(sql`${t.sourceDealId} is not null`)
+	]
 );

@@ -1,0 +1,244 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../db';
+import { customers, deals, pipelines, stages } from '../db/schema';
+import { sameStage, type DealRow, type StageRow } from './rows';
+
+// The SQL side of the projection: verbs over the `stages` and `deals` read models. Only the
+// projection (live and rebuild) writes these tables.
+
+/**
+ * Serialises the projection of one pipeline against its rebuild. Live flushes take the lock
+ * shared (shards of one pipeline project side by side), a rebuild exclusively; both read the
+ * documents only once they hold it, so a rebuild never writes a state older than one already
+ * projected, and a live flush after a rebuild writes what it holds now.
+ */
+export async function lockPipeline(
+	tx: Tx,
+	{ pipelineId, mode }: { pipelineId: string; mode: 'shared' | 'exclusive' }
+) {
+	const key = sql`hashtextextended(${`projection:${pipelineId}`}, 0)`;
+	await tx.execute(
+		mode === 'shared'
+			? sql`select pg_advisory_xact_lock_shared(${key})`
+			: sql`select pg_advisory_xact_lock(${key})`
+	);
+}
+
+/** The organisation of a pipeline, or null when the pipeline does not exist (any more). */
+export async function orgOf(db: Tx, { pipelineId }: { pipelineId: string }) {
+	const [row] = await db
+		.select({ orgId: pipelines.orgId })
+		.from(pipelines)
+		.where(eq(pipelines.id, pipelineId));
+	return row?.orgId ?? null;
+}
+
+/**
+ * The rows with every customer id the organisation does not have replaced by null: a card may
+ * name any id, and a row must never point at another organisation's customer.
+ */
+export async function withKnownCustomers(
+	tx: Tx,
+	{ orgId, rows }: { orgId: string; rows: DealRow[] }
+): Promise<DealRow[]> {
+	const ids = [...new Set(rows.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
+	if (ids.length === 0) return rows;
+	const known = new Set<string>();
+	for (const part of chunks(ids, CHUNK)) {
+		const found = await tx
+			.select({ id: customers.id })
+			.from(customers)
+			.where(and(eq(customers.orgId, orgId), inArray(customers.id, part)));
+		for (const c of found) known.add(c.id);
+	}
+	return rows.map((r) =>
+		r.customerId && !known.has(r.customerId) ? { ...r, customerId: null } : r
+	);
+}
+
+export async function stagesOf(tx: Tx, { pipelineId }: { pipelineId: string }) {
+	const rows = await tx.select().from(stages).where(eq(stages.pipelineId, pipelineId));
+	return rows.map(({ updatedBy: _, ...row }) => row satisfies StageRow);
+}
+
+/**
+ * Makes a pipeline's stage rows exactly `rows`: inserts, updates what differs, deletes the rest.
+ * `updatedBy` names who caused a stage's change; null keeps the row's previous attribution.
+ */
+export async function writeStages(
+	tx: Tx,
+	{
+		pipelineId,
+		rows,
+		updatedBy
+	}: { pipelineId: string; rows: StageRow[]; updatedBy: (stageId: string) => string | null }
+) {
+	const existing = new Map((await stagesOf(tx, { pipelineId })).map((r) => [r.id, r]));
+	const changed = rows.filter((r) => {
+		const old = existing.get(r.id);
+		return !old || !sameStage(old, r);
+	});
+	const keep = new Set(rows.map((r) => r.id));
+	const gone = [...existing.keys()].filter((id) => !keep.has(id));
+	for (const part of chunks(gone, CHUNK)) {
+		await tx.delete(stages).where(and(eq(stages.pipelineId, pipelineId), inArray(stages.id, part)));
+	}
+	for (const part of chunks(changed, CHUNK)) {
+		await tx
+			.insert(stages)
+			.values(part.map((r) => ({ ...r, updatedBy: updatedBy(r.id) })))
+			.onConflictDoUpdate({
+				target: [stages.pipelineId, stages.id],
+				set: {
+					...excludedSet(stageContent),
+					updatedBy: sql`coalesce(excluded.updated_by, ${stages.updatedBy})`
+				}
+			});
+	}
+	return {
+		inserted: changed.filter((r) => !existing.has(r.id)).length,
+		updated: changed.filter((r) => existing.has(r.id)).length,
+		deleted: gone.length
+	};
+}
+
+export async function dealsOfShard(
+	tx: Tx,
+	{ pipelineId, ownerId }: { pipelineId: string; ownerId: string }
+): Promise<DealRow[]> {
+	const rows = await tx
+		.select()
+		.from(deals)
+		.where(and(eq(deals.pipelineId, pipelineId), eq(deals.ownerId, ownerId)));
+	return rows.map(withoutAttribution);
+}
+
+export async function dealsOfPipeline(
+	tx: Tx,
+	{ pipelineId }: { pipelineId: string }
+): Promise<DealRow[]> {
+	const rows = await tx.select().from(deals).where(eq(deals.pipelineId, pipelineId));
+	return rows.map(withoutAttribution);
+}
+
+/**
+ * Inserts or updates deal rows; returns the ids actually written. A row never moves to another
+ * pipeline (a card with a deal id taken elsewhere is not projected). In `live` mode a copy from
+ * another shard of the same pipeline replaces the row only when the board would show it instead
+ * (SPEC B16: later `updated_at`, then greater owner id, as `prefers` in rows.ts); a `rebuild`
+ * writes the copy it already chose among all shards. Rows whose content would not change are
+ * left alone, keeping their attribution. `updatedBy` null keeps the row's previous attribution.
+ */
+export async function upsertDeals(
+	tx: Tx,
+	{ rows, mode }: { rows: (DealRow & { updatedBy: string | null })[]; mode: 'live' | 'rebuild' }
+) {
+	const written: string[] = [];
+	const samePipeline = sql`${deals.pipelineId} = excluded.pipeline_id`;
+	const guard =
+		mode === 'live'
+			? sql`${samePipeline} and (${deals.ownerId} = excluded.owner_id
+				or (excluded.updated_at, excluded.owner_id) > (${deals.updatedAt}, ${deals.ownerId}))`
+			: samePipeline;
+	const differs = sql`(${sql.join(
+		dealContent.map((k) => sql`${deals[k]}`),
+		sql`, `
+	)}) is distinct from (${sql.join(
+		dealContent.map((k) => excluded(k)),
+		sql`, `
+	)})`;
+	for (const part of chunks(rows, CHUNK)) {
+		const done = await tx
+			.insert(deals)
+			.values(part)
+			.onConflictDoUpdate({
+				target: deals.id,
+				set: {
+					...excludedSet(dealContent),
+					updatedBy: sql`coalesce(excluded.updated_by, ${deals.updatedBy})`
+				},
+				setWhere: sql`${guard} and ${differs}`
+			})
+			.returning({ id: deals.id });
+		for (const d of done) written.push(d.id);
+	}
+	return written;
+}
+
+/** Deletes the rows of `ids` held by this pipeline (and shard, when given); returns their ids. */
+export async function deleteDeals(
+	tx: Tx,
+	{ pipelineId, ownerId, ids }: { pipelineId: string; ownerId?: string; ids: string[] }
+) {
+	const deleted: string[] = [];
+	for (const part of chunks(ids, CHUNK)) {
+		const done = await tx
+			.delete(deals)
+			.where(
+				and(
+					eq(deals.pipelineId, pipelineId),
+					ownerId === undefined ? undefined : eq(deals.ownerId, ownerId),
+					inArray(deals.id, part)
+				)
+			)
+			.returning({ id: deals.id });
+		for (const d of done) deleted.push(d.id);
+	}
+	return deleted;
+}
+
+// The document-derived columns, i.e. all but `updatedBy`.
+const stageContent = [
+	'orgId',
+	'name',
+	'position',
+	'color',
+	'winProbability',
+	'rotDays',
+	'deletedAt',
+	'mergedInto',
+	'columnId'
+] as const satisfies readonly (keyof StageRow)[];
+
+const dealContent = [
+	'orgId',
+	'pipelineId',
+	'ownerId',
+	'title',
+	'stageId',
+	'position',
+	'customerId',
+	'customerName',
+	'customerPhone',
+	'amount',
+	'starred',
+	'status',
+	'lostReason',
+	'standbyUntil',
+	'createdAt',
+	'updatedAt',
+	'stageEnteredAt',
+	'createdBy'
+] as const satisfies readonly (keyof DealRow)[];
+
+// `excluded.<column>`: the row an upsert proposed. Column names follow the db's snake_case casing.
+function excluded(key: string): SQL {
+	return sql.raw(`excluded."${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`);
+}
+
+function excludedSet<K extends string>(keys: readonly K[]) {
+	return Object.fromEntries(keys.map((k) => [k, excluded(k)])) as Record<K, SQL>;
+}
+
+function withoutAttribution({ updatedBy: _, ...row }: typeof deals.$inferSelect): DealRow {
+	return row;
+}
+
+// Well under PostgreSQL's 65,535 bind parameters per statement at 20 columns a row.
+const CHUNK = 1000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+	return out;
+}
