@@ -102,7 +102,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			extensions.unshift(redis);
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });
-		changeDoc = createCollabWriter(hocuspocus);
+		changeDoc = createCollabWriter(hocuspocus, db);
 		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets, limits });
 
 		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];

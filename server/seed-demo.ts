@@ -18,6 +18,7 @@ import {
 } from '$lib/server/db/schema';
 import type { Logger } from '$lib/server/log';
 import * as orgs from '$lib/server/orgs/orgs.repo';
+import { rebuild as rebuildProjections } from '$lib/server/projection/rebuild';
 
 // The demo organisation that `npm start` seeds into an empty embedded database (and
 // `npm run seed:demo` anywhere), so a newcomer can log in and look around at once.
@@ -400,6 +401,7 @@ export async function seedDemo({ db }: { db: Db }) {
 		.returning({ id: customers.id, name: customers.name, phones: customers.phones });
 
 	const positions = generateNKeysBetween(null, null, 2);
+	const pipelineIdsSeeded: string[] = [];
 	const seedOrigin = { kind: 'job', job: 'seed-demo' } as const;
 	for (const [i, { name, stages, deals }] of [
 		{ name: 'Bán hàng dự án', stages: projectStages, deals: projectDeals },
@@ -409,6 +411,7 @@ export async function seedDemo({ db }: { db: Db }) {
 			.insert(pipelines)
 			.values({ orgId: org.id, name, position: positions[i]!, createdBy: idOf(owner.email) })
 			.returning();
+		pipelineIdsSeeded.push(pipeline!.id);
 		const pipelineDoc = new Y.Doc();
 		const stageIds = stages.map(() => uuidv7());
 		initPipeline(
@@ -461,6 +464,9 @@ export async function seedDemo({ db }: { db: Db }) {
 			});
 		}
 	}
+	// The cards were written as the shards' first snapshots, not through the collab server: fill
+	// the stages and deals tables from them now, as `npm run projections:rebuild` would.
+	await rebuildProjections(db, { pipelineIds: pipelineIdsSeeded });
 	return true;
 }
 

@@ -12,6 +12,7 @@ import * as collabLog from '$lib/server/collab/log';
 import type { Db } from '$lib/server/db';
 import type { Logger } from '$lib/server/log';
 import type { CollabContext } from './auth.extension';
+import { isLogged } from './direct';
 
 // y-protocols sync message types.
 const SYNC_STEP_2 = 1;
@@ -92,7 +93,13 @@ export function persistenceExtension({
 			docs.set(documentName, state);
 			document.on('update', (update: Uint8Array, origin: unknown) => {
 				// Client updates were logged before they were applied; Redis ones by their instance.
-				if (origin === LOAD_ORIGIN || origin === REDIS_ORIGIN || origin instanceof Connection)
+				// Server changes made through rt.changeDoc were logged before they were applied.
+				if (
+					origin === LOAD_ORIGIN ||
+					origin === REDIS_ORIGIN ||
+					origin instanceof Connection ||
+					isLogged(origin)
+				)
 					return;
 				// A server-side change made on a user's behalf (origin `user`) is theirs.
 				const userId = isOrigin(origin) && origin.kind === 'user' ? origin.userId : null;

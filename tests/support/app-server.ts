@@ -19,13 +19,16 @@ export type AppServer = Awaited<ReturnType<typeof startApp>>;
  */
 export async function startApp({
 	env = {},
-	databaseUrl: sharedUrl
+	databaseUrl: sharedUrl,
+	entry = ENTRY
 }: {
 	env?: Record<string, string>;
 	/** Run against another instance's database (several instances, one PostgreSQL). */
 	databaseUrl?: string;
+	/** Another build's server entry (e.g. a deliberately broken copy, to prove a test can fail). */
+	entry?: string;
 } = {}) {
-	if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
+	if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
 	const serverUrl = inject('databaseUrl');
 	const dbName = `chot_app_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -38,7 +41,7 @@ export async function startApp({
 
 	let child: ChildProcess;
 	function launch() {
-		child = spawn(process.execPath, [ENTRY], {
+		child = spawn(process.execPath, [entry], {
 			env: {
 				...process.env,
 				NODE_ENV: 'production',

@@ -157,7 +157,10 @@ export async function upsertDeals(
 					...excludedSet(dealContent),
 					updatedBy: sql`coalesce(excluded.updated_by, ${deals.updatedBy})`
 				},
-				setWhere: sql`${guard} and ${differs}`
+				// Also when only the attribution is new: a flush that reconciles a freshly loaded
+				// document can write a change before the flush that knows its user (the change was
+				// logged, then applied, while the load's reconcile ran); the later flush names them.
+				setWhere: sql`${guard} and (${differs} or (excluded.updated_by is not null and excluded.updated_by is distinct from ${deals.updatedBy}))`
 			})
 			.returning({ id: deals.id });
 		for (const d of done) written.push(d.id);
