@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { appBench } from './bench/app';
 import { boardBench } from './bench/board';
+import { browserBench } from './bench/browser';
 import { printFigure, progress, type Figure } from './bench/figures';
 import { cleanup } from './bench/processes';
 
@@ -14,7 +15,8 @@ const areas: Record<
 	(input: { entry: string; report: (figure: Figure) => void }) => Promise<void>
 > = {
 	app: appBench,
-	board: boardBench
+	board: boardBench,
+	browser: browserBench
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });

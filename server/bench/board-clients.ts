@@ -1,0 +1,428 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as Y from 'yjs';
+import { dealsMap, textOf } from '$lib/board/doc';
+import { moveDeal, updateDealFields } from '$lib/board/ops';
+import { Prng } from '$lib/board/testing/prng';
+import { inBatches, openSocket, withTimeout, type BenchSocket } from './collab-client';
+import { progress } from './figures';
+
+// Live board clients for the fan-out and durability figures. They run in child processes (this
+// same bundle, build/server/bench.js, started with CHOT_BENCH_ROLE=board-clients), so that the
+// clients' own work (applying every update they receive) spreads over processes instead of
+// queueing in the bench's event loop. Each process holds whole boards, a writer and its readers
+// together, so a send and its receipts are timed on one clock (performance.now()).
+//
+// Per board: one writer socket (the shard's owner, a sales rep) making named ops on the deals
+// shard, and reader sockets (other members) on the same shard. Every Yjs update the writer sends
+// is identified by the writer's clock after it (Y.getState): a reader has received it once its
+// own copy of the document reaches that clock. The writer's acknowledgements (SyncStatus, which
+// the server sends only after the update's row is committed to `collab_updates`) arrive in send
+// order, one per update, and are matched first in, first out.
+
+const ROLE_ENV = 'CHOT_BENCH_ROLE';
+const ROLE = 'board-clients';
+
+export type LiveBoard = {
+	docName: string;
+	writer: { userId: string; token: string };
+	readerTokens: string[];
+	/** The pipeline document's state (base64): the writer places moves among its stages. */
+	pipelineState: string;
+	dealIds: string[];
+};
+
+type Setup = {
+	type: 'setup';
+	origin: string;
+	boards: LiveBoard[];
+	/** Updates per second this process sends, spread evenly over its boards. */
+	rate: number;
+	warmupMs: number;
+	measureMs: number;
+	drainMs: number;
+	seed: number;
+};
+
+export type ClientResult = {
+	/** Send → receipt by each reader, ms, updates sent in the measured window. */
+	fanout: number[];
+	/** Send → acknowledgement, ms, same updates. */
+	acks: number[];
+	sent: number;
+	measured: number;
+	/** Receipts (or acks) still missing at the end of the drain; counted at their wait so far. */
+	missingReceipts: number;
+	missingAcks: number;
+	/** How late sends went out against their schedule (client-side lag), p99 ms. */
+	sendLagP99: number;
+	closedSockets: number;
+	/** CPU time the client processes used from "go" to their result, ms. */
+	clientCpuMs: number;
+	/** Every update acknowledged from "go" to the end of the drain, warm-up included. */
+	ackedTotal: number;
+};
+
+type ParentMessage = Setup | { type: 'go' };
+type ChildMessage =
+	{ type: 'ready' } | { type: 'result'; result: ClientResult } | { type: 'error'; message: string };
+
+// ---------------------------------------------------------------------------------------------
+// Parent side.
+
+/**
+ * Runs `boards` in `processes` client processes: connect, warm up, send `rate` updates per second
+ * in total for `measureMs`, then wait up to `drainMs` for every receipt and ack. Returns every
+ * process's samples merged.
+ */
+export async function runLive({
+	origin,
+	boards,
+	rate,
+	warmupMs,
+	measureMs,
+	drainMs = 10_000,
+	processes,
+	serverPid
+}: {
+	origin: string;
+	boards: LiveBoard[];
+	rate: number;
+	warmupMs: number;
+	measureMs: number;
+	drainMs?: number;
+	processes: number;
+	/** The server's pid, to report the CPU time it used meanwhile (Linux /proc). */
+	serverPid?: number;
+}) {
+	const entry = fileURLToPath(import.meta.url);
+	const groups = Array.from({ length: processes }, (_, p) =>
+		boards.filter((_, i) => i % processes === p)
+	);
+	const children = groups.map((group, p) => {
+		const child = fork(entry, [], {
+			env: { ...process.env, [ROLE_ENV]: ROLE },
+			// Figures own stdout: a client's output goes to stderr.
+			stdio: ['ignore', 'pipe', 'inherit', 'ipc']
+		});
+		child.stdout!.pipe(process.stderr);
+		const setup: Setup = {
+			type: 'setup',
+			origin,
+			boards: group,
+			rate: (rate * group.length) / boards.length,
+			warmupMs,
+			measureMs,
+			drainMs,
+			seed: 1000 + p
+		};
+		child.send(setup);
+		return child;
+	});
+	try {
+		await withTimeout(
+			Promise.all(children.map((c) => expect(c, 'ready'))),
+			120_000,
+			'board clients connecting'
+		);
+		const results = children.map((c) => expect(c, 'result'));
+		const cpu0 = cpuMsOf(serverPid);
+		const started = performance.now();
+		for (const c of children) c.send({ type: 'go' } satisfies ParentMessage);
+		const all = await withTimeout(
+			Promise.all(results),
+			warmupMs + measureMs + drainMs + 60_000,
+			'board clients running'
+		);
+		const cpu1 = cpuMsOf(serverPid);
+		return {
+			...all.map((m) => (m as { result: ClientResult }).result).reduce(merge),
+			/** Wall time from "go" until every client reported, ms. */
+			wallMs: performance.now() - started,
+			serverCpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null
+		};
+	} finally {
+		for (const c of children) stopChild(c);
+	}
+}
+
+/** User + system CPU time of a process, ms (Linux /proc, 100 ticks a second), or null. */
+function cpuMsOf(pid: number | undefined) {
+	if (!pid) return null;
+	try {
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return null;
+	}
+}
+
+function expect(child: ChildProcess, type: ChildMessage['type']) {
+	return new Promise<ChildMessage>((resolve, reject) => {
+		const onMessage = (m: ChildMessage) => {
+			if (m.type === 'error')
+				return done(reject, new Error(`board client ${child.pid}: ${m.message}`));
+			if (m.type === type) done(resolve, m);
+		};
+		const onExit = (code: number | null) =>
+			done(reject, new Error(`board client ${child.pid} exited (${code}) before "${type}"`));
+		function done<T>(fn: (v: T) => void, v: T) {
+			child.off('message', onMessage);
+			child.off('exit', onExit);
+			fn(v);
+		}
+		child.on('message', onMessage);
+		child.once('exit', onExit);
+	});
+}
+
+function stopChild(child: ChildProcess) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	// A finished client exits by itself; one still running when the bench gives up is ended.
+	const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+	child.once('exit', () => clearTimeout(timer));
+	if (child.connected) child.disconnect();
+}
+
+function merge(a: ClientResult, b: ClientResult): ClientResult {
+	return {
+		fanout: a.fanout.concat(b.fanout),
+		acks: a.acks.concat(b.acks),
+		sent: a.sent + b.sent,
+		measured: a.measured + b.measured,
+		missingReceipts: a.missingReceipts + b.missingReceipts,
+		missingAcks: a.missingAcks + b.missingAcks,
+		sendLagP99: Math.max(a.sendLagP99, b.sendLagP99),
+		closedSockets: a.closedSockets + b.closedSockets,
+		clientCpuMs: a.clientCpuMs + b.clientCpuMs,
+		ackedTotal: a.ackedTotal + b.ackedTotal
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client process side.
+
+type Sent = { at: number; clock: number; measured: boolean };
+
+async function clientMain() {
+	// The bench is gone (finished, failed or interrupted): so is this process.
+	process.on('disconnect', () => process.exit(0));
+	const messages: ParentMessage[] = [];
+	let wake: (() => void) | null = null;
+	process.on('message', (m: ParentMessage) => {
+		messages.push(m);
+		wake?.();
+	});
+	async function next<T extends ParentMessage['type']>(type: T) {
+		for (;;) {
+			const i = messages.findIndex((m) => m.type === type);
+			if (i >= 0) return messages.splice(i, 1)[0] as Extract<ParentMessage, { type: T }>;
+			await new Promise<void>((r) => (wake = r));
+		}
+	}
+	const send = (m: ChildMessage) =>
+		new Promise<void>((r) => process.send!(m, undefined, {}, () => r()));
+
+	const sockets: BenchSocket[] = [];
+	try {
+		const setup = await next('setup');
+		const boards = await inBatches(setup.boards, 10, (b) => connectBoard(setup.origin, b, sockets));
+		await send({ type: 'ready' });
+		await next('go');
+		const cpu = process.cpuUsage();
+		const result = await run(setup, boards, sockets);
+		const used = process.cpuUsage(cpu);
+		result.clientCpuMs = (used.user + used.system) / 1000;
+		await send({ type: 'result', result });
+	} catch (err) {
+		await send({
+			type: 'error',
+			message: err instanceof Error ? (err.stack ?? err.message) : String(err)
+		});
+	} finally {
+		for (const s of sockets) s.destroy();
+	}
+	process.exit(0);
+}
+
+async function connectBoard(origin: string, board: LiveBoard, sockets: BenchSocket[]) {
+	const writerSocket = openSocket({ origin, token: board.writer.token });
+	sockets.push(writerSocket);
+	const writer = writerSocket.attach(board.docName);
+	const readers = board.readerTokens.map((token) => {
+		const socket = openSocket({ origin, token });
+		sockets.push(socket);
+		return socket.attach(board.docName);
+	});
+	await withTimeout(
+		Promise.all([writer.synced, ...readers.map((r) => r.synced)]),
+		60_000,
+		`${board.docName} sync`
+	);
+	// The sync step 2 each provider sends on connect is acknowledged too: start from zero.
+	await withTimeout(
+		new Promise<void>((resolve) => {
+			const check = () => writer.provider.unsyncedChanges === 0 && resolve();
+			writer.provider.on('unsyncedChanges', check);
+			check();
+		}),
+		30_000,
+		`${board.docName} first ack`
+	);
+	const pipelineDoc = new Y.Doc();
+	Y.applyUpdate(pipelineDoc, Buffer.from(board.pipelineState, 'base64'));
+	return { board, writer, readers, pipelineDoc };
+}
+
+async function run(
+	setup: Setup,
+	boards: Awaited<ReturnType<typeof connectBoard>>[],
+	sockets: BenchSocket[]
+): Promise<ClientResult> {
+	const prng = new Prng(setup.seed);
+	const fanout: number[] = [];
+	const acks: number[] = [];
+	const lags: number[] = [];
+	let sendingAt = 0;
+	let measuring = false;
+
+	const live = boards.map(({ board, writer, readers, pipelineDoc }) => {
+		const doc = writer.doc;
+		const sent: Sent[] = [];
+		// Every update the writer's document emits is one message to the server.
+		doc.on('update', (_u: Uint8Array, origin: unknown) => {
+			if (origin === writer.provider) return;
+			sent.push({ at: sendingAt, clock: Y.getState(doc.store, doc.clientID), measured: measuring });
+		});
+		let acked = 0;
+		let unsynced = writer.provider.unsyncedChanges;
+		writer.provider.on('unsyncedChanges', ({ number }: { number: number }) => {
+			const now = performance.now();
+			for (; unsynced > number && acked < sent.length; unsynced--) {
+				const s = sent[acked++]!;
+				if (s.measured) acks.push(now - s.at);
+			}
+			unsynced = number;
+		});
+		const received = readers.map((r) => {
+			const state = { next: 0 };
+			r.doc.on('update', () => {
+				const now = performance.now();
+				const clock = Y.getState(r.doc.store, doc.clientID);
+				while (state.next < sent.length && sent[state.next]!.clock <= clock) {
+					const s = sent[state.next++]!;
+					if (s.measured) fanout.push(now - s.at);
+				}
+			});
+			return state;
+		});
+		const origin = { kind: 'user', userId: board.writer.userId } as const;
+		let amountBump = 0;
+		function edit() {
+			const before = sent.length;
+			const dealId = prng.pick(board.dealIds);
+			if (prng.chance(0.7)) {
+				// Drop the card right after another one, in that one's column (a drag on the board).
+				const other = prng.pick(board.dealIds);
+				const stageId = textOf(dealsMap(doc).get(other)?.get('stageId'));
+				if (other !== dealId && stageId) {
+					try {
+						moveDeal(
+							{ pipelineDoc, dealDoc: doc },
+							{ dealId, toStageId: stageId, after: other },
+							origin
+						);
+					} catch {
+						// e.g. the other card's column is not shown: fall through to a field update
+					}
+				}
+			}
+			if (sent.length === before) {
+				const amount = (dealsMap(doc).get(dealId)?.get('amount') as number | undefined) ?? 0;
+				updateDealFields(
+					doc,
+					{ dealId, amount: amount + 1000 + (++amountBump % 7) * 1000 },
+					origin
+				);
+			}
+		}
+		return { sent, received, readers, edit, acked: () => acked };
+	});
+
+	const interval = (1000 * live.length) / setup.rate;
+	const start = performance.now();
+	const measureFrom = start + setup.warmupMs;
+	const end = measureFrom + setup.measureMs;
+	// Boards take turns evenly within each interval.
+	const due = live.map((_, i) => start + (i * interval) / live.length);
+	let sentCount = 0;
+	let measuredCount = 0;
+	// Open loop: each board's edits go out on their schedule whatever the answers do; a process
+	// that falls behind catches up at once (and the lag is reported).
+	await new Promise<void>((resolve) => {
+		const tick = () => {
+			const now = performance.now();
+			let next = Infinity;
+			for (let i = 0; i < live.length; i++) {
+				while (due[i]! <= now && due[i]! < end) {
+					measuring = due[i]! >= measureFrom;
+					sendingAt = performance.now();
+					if (measuring) lags.push(sendingAt - due[i]!);
+					const before = live[i]!.sent.length;
+					live[i]!.edit();
+					const n = live[i]!.sent.length - before;
+					sentCount += n;
+					if (measuring) measuredCount += n;
+					due[i]! += interval;
+				}
+				if (due[i]! < end) next = Math.min(next, due[i]!);
+			}
+			if (next === Infinity) resolve();
+			else setTimeout(tick, Math.max(0, next - performance.now()));
+		};
+		tick();
+	});
+
+	// Drain: wait for every receipt and ack of what was sent, up to drainMs.
+	const drainEnd = performance.now() + setup.drainMs;
+	const pending = () =>
+		live.some((b) => b.acked() < b.sent.length || b.received.some((r) => r.next < b.sent.length));
+	while (pending() && performance.now() < drainEnd) await new Promise((r) => setTimeout(r, 20));
+	const now = performance.now();
+	let missingReceipts = 0;
+	let missingAcks = 0;
+	for (const b of live) {
+		for (const r of b.received)
+			for (let k = r.next; k < b.sent.length; k++)
+				if (b.sent[k]!.measured) {
+					missingReceipts++;
+					fanout.push(now - b.sent[k]!.at);
+				}
+		for (let k = b.acked(); k < b.sent.length; k++)
+			if (b.sent[k]!.measured) {
+				missingAcks++;
+				acks.push(now - b.sent[k]!.at);
+			}
+	}
+	lags.sort((a, b) => a - b);
+	return {
+		fanout,
+		acks,
+		sent: sentCount,
+		measured: measuredCount,
+		missingReceipts,
+		missingAcks,
+		sendLagP99: lags.length ? lags[Math.ceil(lags.length * 0.99) - 1]! : 0,
+		closedSockets: sockets.filter((s) => s.closed).length,
+		clientCpuMs: 0,
+		ackedTotal: live.reduce((n, b) => n + b.acked(), 0)
+	};
+}
+
+if (process.env[ROLE_ENV] === ROLE) {
+	// This process is a client process: it must never go on to run the bench itself.
+	await clientMain();
+	progress('board client: unreachable');
+	process.exit(1);
+}
