@@ -1,4 +1,6 @@
 // Avatars: initials and a stable colour per person, the same on every screen and every replica.
+// Ten hues far enough apart to tell two avatars side by side (amber next to orange was not),
+// each dark enough for white initials.
 const palette = [
 	'#0f766e',
 	'#1d4ed8',
@@ -6,10 +8,10 @@ const palette = [
 	'#be185d',
 	'#b45309',
 	'#15803d',
-	'#0369a1',
+	'#9f1239',
+	'#4338ca',
 	'#a21caf',
-	'#c2410c',
-	'#4338ca'
+	'#475569'
 ];
 
 export function colorFor(id: string): string {
