@@ -1,10 +1,8 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { v7 as uuidv7 } from 'uuid';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
 import { dealsDocName, pipelineDocName, readStages } from '$lib/board/doc';
 import { createDeal } from '$lib/board/ops';
 import { freePort } from '$lib/server/net';
+import { acked, openSocket } from './collab-client';
 import { percentile, progress, type Figure } from './figures';
 import { spawnServer, stopServer, tempDir, waitFor200 } from './processes';
 
@@ -123,20 +121,11 @@ async function fillBoard(origin: string, login: Login) {
 	const userId = /me:\{id:"([0-9a-f-]{36})"/.exec(page)?.[1];
 	if (!userId) throw new Error('could not read the user id from the board page');
 
-	const socket = new HocuspocusProviderWebsocket({
-		url: `${origin.replace(/^http/, 'ws')}/collab`,
-		WebSocketPolyfill: class extends WebSocket {
-			constructor(url: string | URL, protocols?: string | string[]) {
-				super(url, protocols, { headers: { cookie: login.cookie, origin } });
-			}
-		}
-	});
+	const client = openSocket({ origin, token: login.value });
 	const open = async (name: string) => {
-		const doc = new Y.Doc();
-		const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc });
-		provider.attach();
-		await new Promise<void>((resolve) => provider.on('synced', () => resolve()));
-		return { doc, provider };
+		const replica = client.attach(name);
+		await replica.synced;
+		return replica;
 	};
 	const pipeline = await open(pipelineDocName(pipelineId));
 	const shard = await open(dealsDocName(pipelineId, userId));
@@ -169,22 +158,8 @@ async function fillBoard(origin: string, login: Login) {
 		}
 		made += n;
 	}
-	pipeline.provider.destroy();
-	shard.provider.destroy();
-	socket.destroy();
+	client.destroy();
 	return boardUrl;
-}
-
-function acked(provider: HocuspocusProvider) {
-	return new Promise<void>((resolve) => {
-		if (provider.unsyncedChanges === 0) return resolve();
-		const on = ({ number }: { number: number }) => {
-			if (number !== 0) return;
-			provider.off('unsyncedChanges', on);
-			resolve();
-		};
-		provider.on('unsyncedChanges', on);
-	});
 }
 
 type Page = import('@playwright/test').Page;

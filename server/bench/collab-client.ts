@@ -95,3 +95,16 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 		})
 	]);
 }
+
+/** Resolves once the server has acknowledged every update the provider has sent. */
+export function acked(provider: HocuspocusProvider) {
+	return new Promise<void>((resolve) => {
+		if (provider.unsyncedChanges === 0) return resolve();
+		const on = ({ number }: { number: number }) => {
+			if (number !== 0) return;
+			provider.off('unsyncedChanges', on);
+			resolve();
+		};
+		provider.on('unsyncedChanges', on);
+	});
+}

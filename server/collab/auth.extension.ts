@@ -1,10 +1,9 @@
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { and, eq } from 'drizzle-orm';
-import * as Y from 'yjs';
-import { parseBoardDocName, pipelineDocName, readSettings } from '$lib/board/doc';
-import * as collabLog from '$lib/server/collab/log';
+import { parseBoardDocName } from '$lib/board/doc';
 import type { Db } from '$lib/server/db';
 import { memberships, pipelines, type Role } from '$lib/server/db/schema';
+import { storedSettings } from '$lib/server/pipelines/pipelines.repo';
 
 export type CollabContext = { userId: string };
 
@@ -65,7 +64,7 @@ export function authExtension({ db }: { db: Db }): Extension {
 				connectionConfig.readOnly = false;
 				return base;
 			}
-			const { visibility, editing } = await pipelineSettings(db, board.pipelineId);
+			const { visibility, editing } = await storedSettings(db, board.pipelineId);
 			if (visibility === 'own') throw new Error('forbidden');
 			connectionConfig.readOnly = editing !== 'all';
 			return base;
@@ -79,20 +78,4 @@ async function roleIn(db: Db, { orgId, userId }: { orgId: string; userId: string
 		.from(memberships)
 		.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
 	return (member?.role ?? null) as Role | null;
-}
-
-// The settings are read from the pipeline document's stored state (snapshot plus log) rather
-// than mirrored into columns on `pipelines`: a mirror would be a second source of truth that the
-// projection must keep in step with every settings edit, and a lagging mirror would grant or
-// refuse the wrong shards. The stored state is exact, because every update is logged before it is
-// acknowledged, and a pipeline document holds only stages and settings, so it is small to load.
-// It is loaded into a scratch Y.Doc, never through Hocuspocus (which would keep it loaded).
-async function pipelineSettings(db: Db, pipelineId: string) {
-	const doc = new Y.Doc();
-	try {
-		await collabLog.loadInto(db, { docName: pipelineDocName(pipelineId), doc });
-		return readSettings(doc);
-	} finally {
-		doc.destroy();
-	}
 }

@@ -69,6 +69,19 @@ export function connect({
 	};
 }
 
+/** Resolves once the server has acknowledged every update the provider has sent. */
+export function acked(provider: HocuspocusProvider) {
+	return new Promise<void>((resolve) => {
+		if (provider.unsyncedChanges === 0) return resolve();
+		const on = ({ number }: { number: number }) => {
+			if (number !== 0) return;
+			provider.off('unsyncedChanges', on);
+			resolve();
+		};
+		provider.on('unsyncedChanges', on);
+	});
+}
+
 /** Opens a raw upgrade and returns the HTTP status the server answered (101 when accepted). */
 export function upgradeStatus({ url, headers }: { url: string; headers: Record<string, string> }) {
 	return new Promise<number>((resolve) => {

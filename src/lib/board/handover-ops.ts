@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { dealStatuses, dealsMap, type Deal } from './doc';
+import { dealFields, dealStatuses, dealsMap, type Deal } from './doc';
 import { BoardOpError } from './errors';
 import type { Origin } from './origin';
 import { readCard } from './read';
@@ -11,22 +11,10 @@ import * as v from './validate';
 // the old copy; the server carries those over (`forwardEdits`), so none is lost.
 
 /** The fields a new copy takes from the old one: all but the owner and the hand-over mark. */
-const copied = [
-	'title',
-	'stageId',
-	'order',
-	'customerId',
-	'customerName',
-	'customerPhone',
-	'amount',
-	'starred',
-	'status',
-	'lostReason',
-	'standbyUntil',
-	'createdAt',
-	'stageEnteredAt',
-	'createdBy'
-] as const;
+const copied = dealFields.filter(
+	(k): k is Exclude<(typeof dealFields)[number], 'ownerId' | 'updatedAt' | 'movedTo'> =>
+		k !== 'ownerId' && k !== 'updatedAt' && k !== 'movedTo'
+);
 
 /**
  * Writes the new owner's copy of `deal` (as read from the old copy) into the new owner's shard.

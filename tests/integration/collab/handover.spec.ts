@@ -9,7 +9,7 @@ import * as session from '../../../src/lib/server/auth/session';
 import * as collabLog from '../../../src/lib/server/collab/log';
 import { dealOwnerChanges, deals, pipelines } from '../../../src/lib/server/db/schema';
 import { startApp } from '../../support/app-server';
-import { connect } from '../../support/collab-client';
+import { acked, connect } from '../../support/collab-client';
 import { addMember, createOrg, createUser } from '../../support/factories';
 
 // Reassigning a deal's owner (issue 3 item 7, SPEC B19): the deal moves to the new owner's shard
@@ -47,18 +47,6 @@ async function stored(docName: string) {
 	const doc = new Y.Doc();
 	await collabLog.loadInto(app.db, { docName, doc });
 	return doc;
-}
-
-function acked(p: ReturnType<typeof connect>['provider']) {
-	return new Promise<void>((resolve) => {
-		if (p.unsyncedChanges === 0) return resolve();
-		const on = ({ number }: { number: number }) => {
-			if (number !== 0) return;
-			p.off('unsyncedChanges', on);
-			resolve();
-		};
-		p.on('unsyncedChanges', on);
-	});
 }
 
 async function reassign(

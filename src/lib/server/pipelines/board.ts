@@ -1,10 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import * as Y from 'yjs';
-import { pipelineDocName, readSettings, type PipelineSettings } from '$lib/board/doc';
-import { readStates } from '../collab/log';
 import type { Tx } from '../db';
 import { pipelines, type Role } from '../db/schema';
 import * as members from '../orgs/members.repo';
+import { storedSettings } from './pipelines.repo';
 
 export type BoardMember = { id: string; name: string; role: Role };
 
@@ -48,16 +46,4 @@ export async function boardAccess(
 		// Where this member's own new deals go: accountants add none.
 		canAddDeals: role !== 'accountant'
 	};
-}
-
-async function storedSettings(db: Tx, pipelineId: string): Promise<PipelineSettings> {
-	const name = pipelineDocName(pipelineId);
-	const state = (await readStates(db, { docNames: [name] })).get(name);
-	const doc = new Y.Doc();
-	try {
-		if (state) Y.applyUpdate(doc, state);
-		return readSettings(doc);
-	} finally {
-		doc.destroy();
-	}
 }

@@ -270,6 +270,23 @@ export type StoredBoard = {
 	destroy: () => void;
 };
 
+/**
+ * A pipeline's settings (visibility, editing, name) as stored: snapshot plus log, the state the
+ * collab server would load. Read rather than mirrored into columns, so access decisions never
+ * follow a lagging copy; a pipeline document holds only stages and settings, so it is small.
+ */
+export async function storedSettings(db: Tx, pipelineId: string): Promise<PipelineSettings> {
+	const name = pipelineDocName(pipelineId);
+	const state = (await readStates(db, { docNames: [name] })).get(name);
+	const doc = new Y.Doc();
+	try {
+		if (state) Y.applyUpdate(doc, state);
+		return readSettings(doc);
+	} finally {
+		doc.destroy();
+	}
+}
+
 export async function readBoard(db: Tx, { pipelineId }: { pipelineId: string }) {
 	const [shards] = await shardNames(db, { pipelineIds: [pipelineId] });
 	const names = shards?.names ?? [];
