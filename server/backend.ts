@@ -102,7 +102,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			extensions.unshift(redis);
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });
-		changeDoc = createCollabWriter(hocuspocus, db);
+		changeDoc = createCollabWriter(hocuspocus, (entry) => persistence.append(entry));
 		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets, limits });
 
 		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];
@@ -140,7 +140,16 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			if (embedded) await embedded.stop();
 		}
 
-		return { rt, hocuspocus, handleUpgrade, health, stop, databaseUrl, notices };
+		return {
+			rt,
+			hocuspocus,
+			handleUpgrade,
+			health,
+			stop,
+			databaseUrl,
+			notices,
+			logStats: persistence.logStats
+		};
 	} catch (err) {
 		if (embedded) await embedded.stop().catch(() => {});
 		throw err;

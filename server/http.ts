@@ -68,6 +68,8 @@ function metrics(
 			externalBytes: mem.external,
 			collabConnections: backend.hocuspocus.getConnectionsCount(),
 			collabDocuments: backend.hocuspocus.getDocumentsCount(),
+			// Update-log inserts and rows: rows ÷ inserts is the group commit's batch size.
+			collabLog: backend.logStats,
 			eventLoop
 		})
 	);

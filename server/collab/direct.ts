@@ -1,8 +1,7 @@
 import type { Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import { isOrigin, type Origin } from '$lib/board/origin';
-import * as collabLog from '$lib/server/collab/log';
-import type { Db } from '$lib/server/db';
+import type { LogEntry } from '$lib/server/collab/log';
 
 /**
  * The origin of an update the server has already written to `collab_updates`: the persistence
@@ -24,7 +23,10 @@ export function isLogged(origin: unknown): origin is LoggedOrigin {
  * log write left read-only viewers with an update nobody stored: found by the durability harness).
  * The promise resolves with `fn`'s result once the change is stored and live.
  */
-export function createCollabWriter(hocuspocus: Hocuspocus, db: Db) {
+export function createCollabWriter(
+	hocuspocus: Hocuspocus,
+	append: (entry: LogEntry) => Promise<void>
+) {
 	return async function change<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
 		const connection = await hocuspocus.openDirectConnection(docName, { userId: null });
 		try {
@@ -38,7 +40,7 @@ export function createCollabWriter(hocuspocus: Hocuspocus, db: Db) {
 			scratch.destroy();
 			for (const { update, origin } of made) {
 				const userId = isOrigin(origin) && origin.kind === 'user' ? origin.userId : null;
-				await collabLog.append(db, { docName, update, userId });
+				await append({ docName, update, userId });
 				const logged: LoggedOrigin = {
 					...(isOrigin(origin) ? origin : { kind: 'server', reason: 'direct' }),
 					logged: true

@@ -44,6 +44,8 @@ export function persistenceExtension({
 	compactAfter?: number;
 	requestCompaction: (docName: string) => Promise<unknown>;
 }) {
+	// Every log write goes through one group-committing writer (log.ts), the server's own too.
+	const writer = collabLog.createLogWriter(db);
 	// Per loaded document: log rows written since its last compaction request, and server-side
 	// writes still in flight.
 	const docs = new Map<string, { logged: number; pending: Set<Promise<unknown>> }>();
@@ -103,8 +105,8 @@ export function persistenceExtension({
 					return;
 				// A server-side change made on a user's behalf (origin `user`) is theirs.
 				const userId = isOrigin(origin) && origin.kind === 'user' ? origin.userId : null;
-				const write = track(collabLog.append(db, { docName: documentName, update, userId })).then(
-					() => counted(documentName)
+				const write = track(writer.append({ docName: documentName, update, userId })).then(() =>
+					counted(documentName)
 				);
 				state.pending.add(write);
 				write
@@ -138,7 +140,7 @@ export function persistenceExtension({
 			const previous = tails.get(connection) ?? Promise.resolve();
 			const write = track(
 				previous.then(() =>
-					collabLog.append(db, {
+					writer.append({
 						docName: documentName,
 						update: message.update,
 						userId: (context as CollabContext).userId ?? null
@@ -165,11 +167,24 @@ export function persistenceExtension({
 			if (state && state.logged > 0) compactLater(documentName);
 		},
 
+		/** Appends a server-side update before it is applied (direct.ts); resolves once stored. */
+		append(entry: collabLog.LogEntry) {
+			return track(writer.append(entry));
+		},
+
+		/** Log inserts and rows so far: rows ÷ inserts is the group commit's batch size. */
+		logStats: writer.stats,
+
 		/** Resolves once every log write started so far has settled (for shutdown). */
 		async drain() {
 			while (inflight.size > 0) await Promise.allSettled([...inflight]);
+			await writer.drain();
 		}
-	} satisfies Extension & { drain(): Promise<void> };
+	} satisfies Extension & {
+		append(entry: collabLog.LogEntry): Promise<void>;
+		logStats: { batches: number; rows: number };
+		drain(): Promise<void>;
+	};
 	return extension;
 }
 

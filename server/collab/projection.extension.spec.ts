@@ -62,7 +62,7 @@ function collabServer({ flushAfterMs = 50 }: { flushAfterMs?: number } = {}) {
 		quiet: true,
 		extensions: [persistence, projection]
 	});
-	const writer = createCollabWriter(hocuspocus, db);
+	const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry));
 	const wss = new WebSocketServer({ noServer: true });
 	const server = http.createServer();
 	server.on('upgrade', (req, socket, head) => {

@@ -28,7 +28,7 @@ export async function projectPipeline(
 	// when A itself was deleted earlier): those changes go to the last user of this flush.
 	const lastUser = [...attribution.values()].findLast((u) => u !== null) ?? null;
 	return db.transaction(async (tx) => {
-		await repo.lockPipeline(tx, { pipelineId, mode: 'shared' });
+		await repo.beginLiveFlush(tx, { pipelineId });
 		const rows = stageRows({ pipelineDoc, orgId, pipelineId });
 		return repo.writeStages(tx, {
 			pipelineId,
@@ -66,7 +66,7 @@ export async function projectShard(
 	}
 ): Promise<{ rows: DealRow[]; namedCustomers: Map<string, string | null> }> {
 	return db.transaction(async (tx) => {
-		await repo.lockPipeline(tx, { pipelineId, mode: 'shared' });
+		await repo.beginLiveFlush(tx, { pipelineId });
 		const shard = { orgId, pipelineId, ownerId };
 		let present: DealRow[];
 		let gone: string[];

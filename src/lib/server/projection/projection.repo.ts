@@ -12,15 +12,22 @@ import { sameStage, type DealRow, type StageRow } from './rows';
  * documents only once they hold it, so a rebuild never writes a state older than one already
  * projected, and a live flush after a rebuild writes what it holds now.
  */
-export async function lockPipeline(
-	tx: Tx,
-	{ pipelineId, mode }: { pipelineId: string; mode: 'shared' | 'exclusive' }
-) {
+export async function lockPipeline(tx: Tx, { pipelineId }: { pipelineId: string }) {
+	const key = sql`hashtextextended(${`projection:${pipelineId}`}, 0)`;
+	await tx.execute(sql`select pg_advisory_xact_lock(${key})`);
+}
+
+/**
+ * Starts a live flush: the pipeline's shared projection lock, and no wait for the WAL flush at
+ * commit (`synchronous_commit = off` for this transaction only). The projection is derived:
+ * what a crash loses of its last few hundred milliseconds is rewritten from the documents, which
+ * are durable, when each is next loaded (a full reconcile) or by `projections:rebuild`. Waiting
+ * for a disk flush on every board's flush, twice a second, cost more than the update log itself.
+ */
+export async function beginLiveFlush(tx: Tx, { pipelineId }: { pipelineId: string }) {
 	const key = sql`hashtextextended(${`projection:${pipelineId}`}, 0)`;
 	await tx.execute(
-		mode === 'shared'
-			? sql`select pg_advisory_xact_lock_shared(${key})`
-			: sql`select pg_advisory_xact_lock(${key})`
+		sql`select set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock_shared(${key})`
 	);
 }
 

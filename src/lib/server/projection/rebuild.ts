@@ -53,7 +53,7 @@ async function rebuildPipeline(
 	{ pipelineId, orgId }: { pipelineId: string; orgId: string }
 ) {
 	return db.transaction(async (tx) => {
-		await repo.lockPipeline(tx, { pipelineId, mode: 'exclusive' });
+		await repo.lockPipeline(tx, { pipelineId });
 		const [listed] = await shardNames(tx, { pipelineIds: [pipelineId] });
 		const names = listed?.names ?? [];
 		const states = await readStates(tx, { docNames: [pipelineDocName(pipelineId), ...names] });
