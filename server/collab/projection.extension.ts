@@ -6,7 +6,13 @@ import {
 	type beforeUnloadDocumentPayload
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
-import { dealsMap, parseBoardDocName, stagesMap, type BoardDocName } from '$lib/board/doc';
+import {
+	dealsMap,
+	parseBoardDocName,
+	settingsMap,
+	stagesMap,
+	type BoardDocName
+} from '$lib/board/doc';
 import { updateDealFields } from '$lib/board/ops';
 import { isOrigin, type Origin } from '$lib/board/origin';
 import * as inlineCustomers from '$lib/server/customers/inline';
@@ -39,6 +45,8 @@ type Tracked = {
 };
 
 const INLINE_CUSTOMER: Origin = { kind: 'server', reason: 'inline-customer' };
+/** The dirty key of a pipeline document's settings (stage ids are UUIDs, so it never clashes). */
+const SETTINGS = 'settings';
 
 /**
  * Keeps the `stages` and `deals` tables in step with the board documents (design.md
@@ -236,6 +244,11 @@ export function projectionExtension({
 					else if (typeof event.path[0] === 'string') mark(t, event.path[0], userId);
 				}
 			});
+			// The settings SQL needs (visibility, editing) are projected with the stages.
+			if (board.kind === 'pipeline')
+				settingsMap(document).observe((_, transaction) =>
+					mark(t, SETTINGS, userOf(transaction.origin))
+				);
 			document.on('destroy', () => {
 				if (t.timer) clearTimeout(t.timer);
 				t.timer = null;

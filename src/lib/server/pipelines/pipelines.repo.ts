@@ -17,6 +17,7 @@ import { columns } from '$lib/board/read';
 import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import { collabDocuments, collabUpdates, pipelines } from '../db/schema';
+import { writeSettings } from '../projection/projection.repo';
 
 export type PipelineSummary = { id: string; name: string; stages: Stage[] };
 
@@ -138,6 +139,8 @@ export async function create(
 		await tx
 			.insert(collabDocuments)
 			.values({ name: pipelineDocName(row!.id), state: Y.encodeStateAsUpdate(doc), throughSeq: 0 });
+		// Lists and search read visibility from the projection; write it now, not on first open.
+		await writeSettings(tx, { orgId, pipelineId: row!.id, settings: readSettings(doc) });
 		return row!;
 	} finally {
 		doc.destroy();
@@ -362,6 +365,8 @@ export async function updateSettings(
 		if (after.name !== row.name) {
 			await tx.update(pipelines).set({ name: after.name }).where(eq(pipelines.id, pipelineId));
 		}
+		// Lists and search decide visibility from this row: in step from this commit on.
+		await writeSettings(tx, { orgId, pipelineId, settings: after });
 		return { before, after };
 	});
 }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, parseBoardDocName } from '$lib/board/doc';
+import { dealsDocName, dealsMap, parseBoardDocName, readSettings } from '$lib/board/doc';
 import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import { shardNames } from '../pipelines/pipelines.repo';
@@ -30,6 +30,7 @@ export async function projectPipeline(
 	return db.transaction(async (tx) => {
 		await repo.beginLiveFlush(tx, { pipelineId });
 		const rows = stageRows({ pipelineDoc, orgId, pipelineId });
+		await repo.writeSettings(tx, { orgId, pipelineId, settings: readSettings(pipelineDoc) });
 		return repo.writeStages(tx, {
 			pipelineId,
 			rows,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PipelineSettings } from '$lib/board/doc';
 import type { Tx } from '../db';
-import { customers, deals, pipelines, stages } from '../db/schema';
+import { customers, deals, pipelineSettings, pipelines, stages } from '../db/schema';
 import { sameStage, type DealRow, type StageRow } from './rows';
 
 // The SQL side of the projection: verbs over the `stages` and `deals` read models. Only the
@@ -61,6 +62,26 @@ export async function withKnownCustomers(
 	return rows.map((r) =>
 		r.customerId && !known.has(r.customerId) ? { ...r, customerId: null } : r
 	);
+}
+
+/** Writes the pipeline's settings row (visibility, editing) from its document. */
+export async function writeSettings(
+	tx: Tx,
+	{
+		orgId,
+		pipelineId,
+		settings
+	}: {
+		orgId: string;
+		pipelineId: string;
+		settings: Pick<PipelineSettings, 'visibility' | 'editing'>;
+	}
+) {
+	const { visibility, editing } = settings;
+	await tx
+		.insert(pipelineSettings)
+		.values({ pipelineId, orgId, visibility, editing })
+		.onConflictDoUpdate({ target: pipelineSettings.pipelineId, set: { visibility, editing } });
 }
 
 export async function stagesOf(tx: Tx, { pipelineId }: { pipelineId: string }) {

@@ -1,6 +1,6 @@
 import { asc, inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { parseBoardDocName, pipelineDocName } from '$lib/board/doc';
+import { parseBoardDocName, pipelineDocName, readSettings } from '$lib/board/doc';
 import { readStates } from '../collab/log';
 import type { Db } from '../db';
 import { pipelines } from '../db/schema';
@@ -65,6 +65,7 @@ async function rebuildPipeline(
 		};
 
 		const pipelineDoc = docOf(pipelineDocName(pipelineId));
+		await repo.writeSettings(tx, { orgId, pipelineId, settings: readSettings(pipelineDoc) });
 		const stageCounts = await repo.writeStages(tx, {
 			pipelineId,
 			rows: stageRows({ pipelineDoc, orgId, pipelineId }),

@@ -20,6 +20,21 @@ import { pipelines } from './pipelines';
 // `updated_by` is a function of the documents; `updated_by` records who caused the last change.
 // Order keys compare as JavaScript strings do (code units): sort them with COLLATE "C".
 
+/**
+ * The settings of `pipeline:<pipelineId>` that SQL needs: whether reps see everyone's deals
+ * (lists, search, exports and downloads decide with it, as the collab server does per shard).
+ */
+export const pipelineSettings = pgTable('pipeline_settings', {
+	pipelineId: uuid()
+		.primaryKey()
+		.references(() => pipelines.id, { onDelete: 'cascade' }),
+	orgId: uuid()
+		.notNull()
+		.references(() => organisations.id, { onDelete: 'cascade' }),
+	visibility: text().$type<'all' | 'own'>().notNull(),
+	editing: text().$type<'all' | 'own'>().notNull()
+});
+
 /** One row per stage ever added to `pipeline:<pipelineId>`, deleted ones included (SPEC B11). */
 export const stages = pgTable(
 	'stages',
