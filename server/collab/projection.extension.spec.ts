@@ -20,6 +20,7 @@ import {
 	renameStage,
 	setStageFields,
 	setStar,
+	setPipelineSettings,
 	setStatus,
 	updateDealFields
 } from '$lib/board/ops';
@@ -27,7 +28,15 @@ import type { Origin } from '$lib/board/origin';
 import { readDeals } from '$lib/board/read';
 import { Prng } from '$lib/board/testing/prng';
 import * as collabLog from '$lib/server/collab/log';
-import { collabDocuments, customers, deals, pipelines, stages } from '$lib/server/db/schema';
+import {
+	collabDocuments,
+	customers,
+	dealEvents,
+	deals,
+	pipelineSettings,
+	pipelines,
+	stages
+} from '$lib/server/db/schema';
 import { createLogger } from '$lib/server/log';
 import { rebuild } from '$lib/server/projection/rebuild';
 import {
@@ -327,6 +336,93 @@ describe('projection of board documents', () => {
 		);
 		await new Promise((r) => setTimeout(r, 300));
 		expect(await dealRowOf(dealId)).toMatchObject({ pipelineId: p, title: 'Thật' });
+	});
+});
+
+describe('deal history and settings', () => {
+	it('[B20] records creation, a stage move, amount changes with their reason and a status change, each as its user', async () => {
+		const mine = await boardFor(rep.id, [rep.id]);
+		const theirs = await boardFor(manager.id, [rep.id]);
+		const [first, second] = mine.stageIds();
+		const dealId = uuidv7();
+		createDeal(
+			mine.scope(rep.id),
+			{
+				id: dealId,
+				title: 'Điều hoà văn phòng',
+				stageId: first!,
+				ownerId: rep.id,
+				amount: 40_000_000
+			},
+			as(rep.id)
+		);
+		const history = () =>
+			db
+				.select()
+				.from(dealEvents)
+				.where(eq(dealEvents.dealId, dealId))
+				.orderBy(asc(dealEvents.createdAt), asc(dealEvents.id));
+		await expect.poll(async () => (await history()).length).toBe(1);
+		await mine.synced();
+		await theirs.synced();
+		moveDeal(mine.scope(rep.id), { dealId, toStageId: second! }, as(rep.id));
+		await expect.poll(async () => (await history()).length).toBe(2);
+		updateDealFields(
+			theirs.scope(rep.id).dealDoc,
+			{ dealId, amount: 45_000_000, amountReason: 'Thêm 1 máy' },
+			as(manager.id)
+		);
+		await expect.poll(async () => (await history()).length).toBe(3);
+		setStatus(
+			mine.scope(rep.id).dealDoc,
+			{ dealId, status: 'lost', lostReason: 'Giá cao' },
+			as(rep.id)
+		);
+		await expect.poll(async () => (await history()).length).toBe(4);
+		expect(
+			(await history()).map(({ kind, fromValue, toValue, note, actorId }) => ({
+				kind,
+				fromValue,
+				toValue,
+				note,
+				actorId
+			}))
+		).toEqual([
+			{ kind: 'created', fromValue: null, toValue: '40000000', note: null, actorId: rep.id },
+			{ kind: 'stage', fromValue: first, toValue: second, note: null, actorId: rep.id },
+			{
+				kind: 'amount',
+				fromValue: '40000000',
+				toValue: '45000000',
+				note: 'Thêm 1 máy',
+				actorId: manager.id
+			},
+			{ kind: 'status', fromValue: 'open', toValue: 'lost', note: 'Giá cao', actorId: rep.id }
+		]);
+		// A reload of the documents (full reconcile) adds nothing: the rows already say it all.
+		mine.close();
+		theirs.close();
+		await unloaded(pipelineDocName(p), dealsDocName(p, rep.id));
+		const again = await boardFor(rep.id, [rep.id]);
+		await again.synced();
+		await new Promise((r) => setTimeout(r, 300));
+		expect(await history()).toHaveLength(4);
+		again.close();
+	});
+
+	it('projects the pipeline’s visibility and editing settings for SQL', async () => {
+		const board = await boardFor(manager.id, []);
+		const row = () =>
+			db
+				.select()
+				.from(pipelineSettings)
+				.where(eq(pipelineSettings.pipelineId, p))
+				.then((r) => r[0]);
+		setPipelineSettings(board.pipelineDoc, { visibility: 'own', editing: 'all' }, as(manager.id));
+		await expect.poll(row).toMatchObject({ orgId: org.id, visibility: 'own', editing: 'all' });
+		setPipelineSettings(board.pipelineDoc, { visibility: 'all', editing: 'own' }, as(manager.id));
+		await expect.poll(row).toMatchObject({ visibility: 'all', editing: 'own' });
+		board.close();
 	});
 });
 

@@ -248,6 +248,50 @@ describe('fields, star, status, removal', () => {
 		).toEqual({ code: 'required', field: 'title', updates: 0 });
 	});
 
+	it('[B20] writes the amount reason with its amount only, and clears it on the next change', () => {
+		const b = testBoard();
+		const id = b.deal('Máy lọc nước', { at: 1000 });
+		updateDealFields(
+			b.dealDoc,
+			{ dealId: id, amount: 30_000_000, amountReason: 'Khách thêm 2 máy', at: 2000 },
+			user
+		);
+		expect(readDeal(b.dealDoc, id)).toMatchObject({
+			amount: 30_000_000,
+			amountReason: 'Khách thêm 2 máy'
+		});
+		updateDealFields(b.dealDoc, { dealId: id, amount: 28_000_000, at: 3000 }, user);
+		expect(readDeal(b.dealDoc, id)!.amountReason).toBeUndefined();
+		expect(
+			refusal([b.dealDoc], () =>
+				updateDealFields(b.dealDoc, { dealId: id, amountReason: 'Giảm giá' }, user)
+			)
+		).toEqual({ code: 'amount_required', field: 'amount', updates: 0 });
+	});
+
+	it('[B13] sets and clears the expected close date and the source; refuses a bad date', () => {
+		const b = testBoard();
+		const id = b.deal('Hợp đồng bảo trì');
+		updateDealFields(
+			b.dealDoc,
+			{ dealId: id, expectedCloseDate: '2026-12-31', source: 'Giới thiệu' },
+			user
+		);
+		expect(readDeal(b.dealDoc, id)).toMatchObject({
+			expectedCloseDate: '2026-12-31',
+			source: 'Giới thiệu'
+		});
+		updateDealFields(b.dealDoc, { dealId: id, expectedCloseDate: null, source: '' }, user);
+		const d = readDeal(b.dealDoc, id)!;
+		expect(d.expectedCloseDate).toBeUndefined();
+		expect(d.source).toBeUndefined();
+		expect(
+			refusal([b.dealDoc], () =>
+				updateDealFields(b.dealDoc, { dealId: id, expectedCloseDate: '2026-02-30' }, user)
+			)
+		).toMatchObject({ code: 'invalid_date', field: 'expectedCloseDate', updates: 0 });
+	});
+
 	it('[B13] stars and unstars', () => {
 		const b = testBoard();
 		const id = b.deal('Sao');

@@ -107,6 +107,11 @@ export type DealFieldsPatch = {
 	customerName?: string | null;
 	customerPhone?: string | null;
 	amount?: number;
+	/** Why the amount changed; written (or cleared) with every amount change (SPEC B20). */
+	amountReason?: string | null;
+	/** `YYYY-MM-DD`; `null` clears it. */
+	expectedCloseDate?: string | null;
+	source?: string | null;
 	at?: number;
 };
 
@@ -114,7 +119,21 @@ export function updateDealFields(dealDoc: Y.Doc, input: DealFieldsPatch, origin:
 	const card = cardOf(dealDoc, input.dealId);
 	const patch: Record<string, unknown> = {};
 	if (input.title !== undefined) patch.title = v.text(input.title, 'title', v.limits.title);
-	if (input.amount !== undefined) patch.amount = v.amount(input.amount);
+	if (input.amount !== undefined) {
+		patch.amount = v.amount(input.amount);
+		// The reason belongs to this change only: a later change without one clears it.
+		patch.amountReason =
+			v.optionalText(input.amountReason, 'amountReason', v.limits.amountReason) ?? null;
+	} else if (input.amountReason !== undefined) {
+		throw new BoardOpError('amount_required', { field: 'amount' });
+	}
+	if (input.expectedCloseDate !== undefined)
+		patch.expectedCloseDate =
+			input.expectedCloseDate === null || input.expectedCloseDate === ''
+				? null
+				: v.date(input.expectedCloseDate, 'expectedCloseDate');
+	const source = v.optionalText(input.source, 'source', v.limits.source);
+	if (source !== undefined) patch.source = source;
 	const customerId = v.optionalUuid(input.customerId, 'customerId');
 	if (customerId !== undefined) patch.customerId = customerId;
 	const name = v.optionalText(input.customerName, 'customerName', v.limits.customerName);

@@ -78,6 +78,12 @@ export type Deal = {
 	lostReason?: string;
 	/** `YYYY-MM-DD`; present only when status is `standby` (stored as null otherwise). */
 	standbyUntil?: string;
+	/** `YYYY-MM-DD`: when the rep expects to close it. */
+	expectedCloseDate?: string;
+	/** Where the deal came from (Facebook, giới thiệu, hội chợ …), as typed. */
+	source?: string;
+	/** Why the amount last changed, written with it (SPEC B20); absent when none was given. */
+	amountReason?: string;
 	/** Milliseconds since the epoch. */
 	createdAt: number;
 	updatedAt: number;
@@ -101,6 +107,9 @@ export const dealFields = [
 	'status',
 	'lostReason',
 	'standbyUntil',
+	'expectedCloseDate',
+	'source',
+	'amountReason',
 	'createdAt',
 	'updatedAt',
 	'stageEnteredAt',

@@ -15,6 +15,7 @@ export const boardErrorCodes = [
 	'invalid_setting',
 	'reason_required',
 	'date_required',
+	'amount_required',
 	'stage_not_found',
 	'stage_exists',
 	'last_stage',

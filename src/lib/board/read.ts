@@ -32,7 +32,15 @@ export function readCard(id: string, card: Y.Map<unknown>): Deal {
 		stageEnteredAt: numberOf(card.get('stageEnteredAt')),
 		createdBy: textOf(card.get('createdBy'))
 	};
-	for (const key of ['customerId', 'customerName', 'customerPhone', 'movedTo'] as const) {
+	for (const key of [
+		'customerId',
+		'customerName',
+		'customerPhone',
+		'expectedCloseDate',
+		'source',
+		'amountReason',
+		'movedTo'
+	] as const) {
 		const v = card.get(key);
 		if (typeof v === 'string') deal[key] = v;
 	}

@@ -12,6 +12,8 @@ export const limits = {
 	title: 200,
 	customerName: 200,
 	lostReason: 500,
+	amountReason: 500,
+	source: 100,
 	/** 10^15 đồng: far above any real deal; a double holds sums exactly up to 2^53 ≈ 9 × 10^15. */
 	amount: 1_000_000_000_000_000,
 	rotDays: 3650

@@ -141,6 +141,7 @@ export const vi = {
 	'pipelines.error.invalid_setting': 'Vui lòng chọn một trong các lựa chọn.',
 	'pipelines.error.reason_required': 'Vui lòng nhập lý do.',
 	'pipelines.error.date_required': 'Vui lòng chọn ngày.',
+	'pipelines.error.amount_required': 'Vui lòng nhập giá trị mới.',
 	'pipelines.error.stage_not_found':
 		'Giai đoạn này không còn nữa, có thể ai đó vừa xoá nó. Danh sách đã được cập nhật.',
 	'pipelines.error.stage_exists': 'Giai đoạn này đã tồn tại.',
@@ -290,6 +291,7 @@ export const en: Record<keyof typeof vi, string> = {
 	'pipelines.error.invalid_setting': 'Please choose one of the options.',
 	'pipelines.error.reason_required': 'Please give a reason.',
 	'pipelines.error.date_required': 'Please choose a date.',
+	'pipelines.error.amount_required': 'Please enter the new amount.',
 	'pipelines.error.stage_not_found':
 		'This stage no longer exists; someone may have just deleted it. The list is up to date now.',
 	'pipelines.error.stage_exists': 'This stage already exists.',

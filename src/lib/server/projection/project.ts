@@ -1,10 +1,18 @@
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, parseBoardDocName, readSettings } from '$lib/board/doc';
+import { dealsDocName, dealsMap, parseBoardDocName, readSettings, textOf } from '$lib/board/doc';
 import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import { shardNames } from '../pipelines/pipelines.repo';
 import * as repo from './projection.repo';
-import { boardRows, dealRow, sameDeal, shardRows, stageRows, type DealRow } from './rows';
+import {
+	boardRows,
+	dealEvents,
+	dealRow,
+	sameDeal,
+	shardRows,
+	stageRows,
+	type DealRow
+} from './rows';
 
 // The live projection of one loaded document into the tables, in one transaction per flush.
 // The caller (server/collab/projection.extension.ts) says which cards or stages changed and
@@ -88,6 +96,10 @@ export async function projectShard(
 				else gone.push(id);
 			}
 		}
+		// What the rows said before this flush, for the deals' history (SPEC B20).
+		const before =
+			stored ??
+			new Map((await repo.dealsByIds(tx, { ids: present.map((r) => r.id) })).map((r) => [r.id, r]));
 		const namedCustomers = new Map(present.map((r) => [r.id, r.customerId]));
 		present = await repo.withKnownCustomers(tx, { orgId, rows: present });
 		// A whole shard (on load) is mostly unchanged: write only what differs from its rows.
@@ -97,9 +109,23 @@ export async function projectShard(
 					return !old || !sameDeal(old, r);
 				})
 			: present;
-		await repo.upsertDeals(tx, {
-			rows: changed.map((r) => ({ ...r, updatedBy: attribution.get(r.id) ?? null })),
-			mode: 'live'
+		const written = new Set(
+			await repo.upsertDeals(tx, {
+				rows: changed.map((r) => ({ ...r, updatedBy: attribution.get(r.id) ?? null })),
+				mode: 'live'
+			})
+		);
+		await repo.insertEvents(tx, {
+			events: changed
+				.filter((r) => written.has(r.id))
+				.flatMap((r) =>
+					dealEvents({
+						before: before.get(r.id),
+						after: r,
+						actorId: attribution.get(r.id) ?? null,
+						amountReason: textOf(dealsMap(dealDoc).get(r.id)?.get('amountReason')) || null
+					})
+				)
 		});
 		const deleted = await repo.deleteDeals(tx, { pipelineId, ownerId, ids: gone });
 		if (deleted.length > 0) {

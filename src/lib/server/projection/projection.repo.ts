@@ -1,8 +1,9 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PipelineSettings } from '$lib/board/doc';
 import type { Tx } from '../db';
-import { customers, deals, pipelineSettings, pipelines, stages } from '../db/schema';
-import { sameStage, type DealRow, type StageRow } from './rows';
+import { v7 as uuidv7 } from 'uuid';
+import { customers, dealEvents, deals, pipelineSettings, pipelines, stages } from '../db/schema';
+import { sameStage, type DealEventRow, type DealRow, type StageRow } from './rows';
 
 // The SQL side of the projection: verbs over the `stages` and `deals` read models. Only the
 // projection (live and rebuild) writes these tables.
@@ -196,6 +197,31 @@ export async function upsertDeals(
 	return written;
 }
 
+/** The rows of these deals, wherever they are. */
+export async function dealsByIds(tx: Tx, { ids }: { ids: string[] }): Promise<DealRow[]> {
+	const out: DealRow[] = [];
+	for (const part of chunks(ids, CHUNK)) {
+		const rows = await tx.select().from(deals).where(inArray(deals.id, part));
+		out.push(...rows.map(withoutAttribution));
+	}
+	return out;
+}
+
+/**
+ * Appends history entries (SPEC B20). A `created` entry is written once per deal however often
+ * its row is inserted (a deal handed over between shards is inserted again).
+ */
+export async function insertEvents(tx: Tx, { events }: { events: DealEventRow[] }) {
+	const created = events.filter((e) => e.kind === 'created');
+	const others = events.filter((e) => e.kind !== 'created');
+	for (const part of chunks(others, CHUNK)) await tx.insert(dealEvents).values(part);
+	for (const e of created) {
+		await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, actor_id)
+			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue}, ${e.actorId}
+			where not exists (select 1 from ${dealEvents} where deal_id = ${e.dealId} and kind = 'created')`);
+	}
+}
+
 /** Deletes the rows of `ids` held by this pipeline (and shard, when given); returns their ids. */
 export async function deleteDeals(
 	tx: Tx,
@@ -246,6 +272,8 @@ const dealContent = [
 	'status',
 	'lostReason',
 	'standbyUntil',
+	'expectedCloseDate',
+	'source',
 	'createdAt',
 	'updatedAt',
 	'stageEnteredAt',

@@ -3,6 +3,7 @@ import { dealsMap, stagesMap } from '$lib/board/doc';
 import { isUuid } from '$lib/board/order';
 import { readCard, stageResolver } from '$lib/board/read';
 import { limits } from '$lib/board/validate';
+import type { DealEventKind } from '../db/schema';
 
 // Rows of the `stages` and `deals` tables as pure functions of the board documents, shared by
 // the live projection and the rebuild so the two cannot disagree. Values are what the board's
@@ -41,6 +42,8 @@ export type DealRow = {
 	status: string;
 	lostReason: string | null;
 	standbyUntil: string | null;
+	expectedCloseDate: string | null;
+	source: string | null;
 	createdAt: Date;
 	updatedAt: Date;
 	stageEnteredAt: Date;
@@ -126,6 +129,8 @@ export function dealRow({
 		status: deal.status,
 		lostReason: text(deal.lostReason, limits.lostReason),
 		standbyUntil: calendarDate(deal.standbyUntil),
+		expectedCloseDate: calendarDate(deal.expectedCloseDate),
+		source: text(deal.source, limits.source),
 		createdAt: time(deal.createdAt),
 		updatedAt: time(deal.updatedAt),
 		stageEnteredAt: time(deal.stageEnteredAt),
@@ -172,6 +177,74 @@ export function boardRows(shards: readonly DealRow[][]): DealRow[] {
 	return [...byId.values()];
 }
 
+export type DealEventRow = {
+	orgId: string;
+	dealId: string;
+	kind: DealEventKind;
+	fromValue: string | null;
+	toValue: string | null;
+	note: string | null;
+	actorId: string | null;
+};
+
+/**
+ * The history entries one flush adds for a deal (SPEC B20): created when there was no row, and
+ * each of stage, amount and status that differs from the row before. Several changes between
+ * two flushes (a burst, or edits made offline) are one entry from the first value to the last.
+ */
+export function dealEvents({
+	before,
+	after,
+	actorId,
+	amountReason
+}: {
+	before: DealRow | undefined;
+	after: DealRow;
+	actorId: string | null;
+	amountReason: string | null;
+}): DealEventRow[] {
+	const base = { orgId: after.orgId, dealId: after.id, actorId };
+	if (!before) {
+		return [
+			{ ...base, kind: 'created', fromValue: null, toValue: String(after.amount), note: null }
+		];
+	}
+	const out: DealEventRow[] = [];
+	if (before.stageId !== after.stageId) {
+		out.push({
+			...base,
+			kind: 'stage',
+			fromValue: before.stageId,
+			toValue: after.stageId,
+			note: null
+		});
+	}
+	if (before.amount !== after.amount) {
+		out.push({
+			...base,
+			kind: 'amount',
+			fromValue: String(before.amount),
+			toValue: String(after.amount),
+			note: text(amountReason ?? undefined, limits.amountReason)
+		});
+	}
+	if (before.status !== after.status) {
+		out.push({
+			...base,
+			kind: 'status',
+			fromValue: before.status,
+			toValue: after.status,
+			note:
+				after.status === 'lost'
+					? after.lostReason
+					: after.status === 'standby'
+						? after.standbyUntil
+						: null
+		});
+	}
+	return out;
+}
+
 /** Whether two rows of one stage hold the same content (attribution aside). */
 export function sameStage(a: StageRow, b: StageRow): boolean {
 	return (
@@ -207,6 +280,8 @@ export function sameDeal(a: DealRow, b: DealRow): boolean {
 		a.status === b.status &&
 		a.lostReason === b.lostReason &&
 		a.standbyUntil === b.standbyUntil &&
+		a.expectedCloseDate === b.expectedCloseDate &&
+		a.source === b.source &&
 		sameTime(a.createdAt, b.createdAt) &&
 		sameTime(a.updatedAt, b.updatedAt) &&
 		sameTime(a.stageEnteredAt, b.stageEnteredAt) &&

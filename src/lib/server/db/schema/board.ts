@@ -94,6 +94,8 @@ export const deals = pgTable(
 		status: text().notNull(),
 		lostReason: text(),
 		standbyUntil: date({ mode: 'string' }),
+		expectedCloseDate: date({ mode: 'string' }),
+		source: text(),
 		createdAt: timestamp({ withTimezone: true }).notNull(),
 		updatedAt: timestamp({ withTimezone: true }).notNull(),
 		stageEnteredAt: timestamp({ withTimezone: true }).notNull(),
@@ -103,6 +105,9 @@ export const deals = pgTable(
 	},
 	(t) => [
 		index('deals_pipeline_id_owner_id_idx').on(t.pipelineId, t.ownerId),
-		index('deals_org_id_stage_id_idx').on(t.orgId, t.stageId)
+		index('deals_org_id_stage_id_idx').on(t.orgId, t.stageId),
+		// The deals list (deals.repo.ts): newest first by default, and the Standby view.
+		index('deals_org_id_created_at_id_idx').on(t.orgId, t.createdAt, t.id),
+		index('deals_org_id_status_standby_until_idx').on(t.orgId, t.status, t.standbyUntil)
 	]
 );

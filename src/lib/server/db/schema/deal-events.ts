@@ -1,4 +1,4 @@
-import { bigint, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { organisations } from './orgs';
 import { pipelines } from './pipelines';
@@ -30,4 +30,60 @@ export const dealOwnerChanges = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [index('deal_owner_changes_deal_idx').on(t.dealId, t.createdAt)]
+);
+
+export const dealEventKinds = ['created', 'stage', 'amount', 'status'] as const;
+export type DealEventKind = (typeof dealEventKinds)[number];
+
+/**
+ * A deal's history as the projection saw it change (SPEC B20): created, stage moves, amount
+ * changes (with the reason written on the card) and status changes, each with the user whose
+ * update caused it. Derived from the documents like `deals`, but append-only: a rebuild does
+ * not rewrite history. Owner changes are in `deal_owner_changes`; contacts in `deal_activities`.
+ */
+export const dealEvents = pgTable(
+	'deal_events',
+	{
+		id: id(),
+		orgId: uuid()
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		dealId: uuid().notNull(),
+		kind: text().$type<DealEventKind>().notNull(),
+		/** Old and new value: stage ids, amounts in đồng (as text), statuses; null when none. */
+		fromValue: text(),
+		toValue: text(),
+		/** The amount's reason, or the lost reason / standby date with a status change. */
+		note: text(),
+		actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
+		createdAt: createdAt()
+	},
+	(t) => [index('deal_events_deal_idx').on(t.dealId, t.createdAt)]
+);
+
+export const activityKinds = ['call', 'meeting', 'zalo', 'email', 'visit', 'note'] as const;
+export type ActivityKind = (typeof activityKinds)[number];
+
+/**
+ * The contact log of every `deal:<dealId>` document (SPEC D2), projected so customer pages,
+ * idle-deal checks and reports can read it in SQL. Derived: rewritten from the document.
+ */
+export const dealActivities = pgTable(
+	'deal_activities',
+	{
+		id: uuid().primaryKey(),
+		orgId: uuid()
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		dealId: uuid().notNull(),
+		kind: text().$type<ActivityKind>().notNull(),
+		/** When the contact happened (as the rep says), not when it was typed. */
+		at: timestamp({ withTimezone: true }).notNull(),
+		summary: text().notNull(),
+		needs: text(),
+		nextStep: text(),
+		createdBy: uuid(),
+		createdAt: timestamp({ withTimezone: true }).notNull()
+	},
+	(t) => [index('deal_activities_deal_idx').on(t.dealId, t.at)]
 );
