@@ -12,6 +12,7 @@ import { authExtension } from './collab/auth.extension';
 import { createCollabWriter } from './collab/direct';
 import { handoverExtension } from './collab/handover.extension';
 import { limitsExtension } from './collab/limits.extension';
+import { activitiesExtension } from './collab/activities.extension';
 import { persistenceExtension } from './collab/persistence.extension';
 import { projectionExtension } from './collab/projection.extension';
 import { SocketRegistry } from './collab/sockets';
@@ -87,12 +88,15 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		const projection = projectionExtension({ db, log, changeDoc: rt.changeDoc });
 		// Carries late (offline) edits of a handed-over deal to its new owner's copy (SPEC B19).
 		const handover = handoverExtension({ changeDoc: rt.changeDoc, log });
+		// Keeps deal_activities in step with the deals' contact logs.
+		const activities = activitiesExtension({ db, log });
 		const extensions: Extension[] = [
 			authExtension({ db }),
 			persistence,
 			limits,
 			projection,
-			handover
+			handover,
+			activities
 		];
 		// Scale-out: instances share live documents through Redis pub/sub.
 		let redis: RedisExtension | undefined;
@@ -130,6 +134,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			// Flush the projection first: its last writes into documents are logged by persistence.
 			await handover.drain();
 			await projection.drain();
+			await activities.drain();
 			await persistence.drain();
 			await listener.unlisten().catch(() => {});
 			await redis?.onDestroy().catch(() => {});

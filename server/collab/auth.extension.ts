@@ -1,8 +1,9 @@
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
 import { and, eq } from 'drizzle-orm';
-import { parseBoardDocName } from '$lib/board/doc';
+import { parseBoardDocName, type BoardDocName } from '$lib/board/doc';
+import { parseDealDocName } from '$lib/deal/doc';
 import type { Db } from '$lib/server/db';
-import { memberships, pipelines, type Role } from '$lib/server/db/schema';
+import { deals, memberships, pipelines, type Role } from '$lib/server/db/schema';
 import { storedSettings } from '$lib/server/pipelines/pipelines.repo';
 
 export type CollabContext = { userId: string };
@@ -28,7 +29,10 @@ export function authExtension({ db }: { db: Db }): Extension {
 				connectionConfig.readOnly = role === 'accountant';
 				return { orgId, role };
 			}
-			const board = parseBoardDocName(documentName);
+			// A deal's document follows its card (deal SPEC D1): the shard that holds the card
+			// decides, found through the projection.
+			const dealId = parseDealDocName(documentName);
+			const board = dealId ? await shardOfDeal(db, dealId) : parseBoardDocName(documentName);
 			if (!board) throw new Error('forbidden');
 			const [row] = await db
 				.select({ orgId: pipelines.orgId, role: memberships.role })
@@ -78,4 +82,13 @@ async function roleIn(db: Db, { orgId, userId }: { orgId: string; userId: string
 		.from(memberships)
 		.where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
 	return (member?.role ?? null) as Role | null;
+}
+
+/** The shard holding a deal's card, as projected; null when no card of that id is projected. */
+async function shardOfDeal(db: Db, dealId: string): Promise<BoardDocName | null> {
+	const [row] = await db
+		.select({ pipelineId: deals.pipelineId, ownerId: deals.ownerId })
+		.from(deals)
+		.where(eq(deals.id, dealId));
+	return row ? { kind: 'deals', pipelineId: row.pipelineId, ownerId: row.ownerId } : null;
 }

@@ -1,4 +1,5 @@
 import { bigint, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { ActivityKind } from '../../../deal/kinds';
 import { createdAt, id } from './columns';
 import { organisations } from './orgs';
 import { pipelines } from './pipelines';
@@ -60,9 +61,6 @@ export const dealEvents = pgTable(
 	},
 	(t) => [index('deal_events_deal_idx').on(t.dealId, t.createdAt)]
 );
-
-export const activityKinds = ['call', 'meeting', 'zalo', 'email', 'visit', 'note'] as const;
-export type ActivityKind = (typeof activityKinds)[number];
 
 /**
  * The contact log of every `deal:<dealId>` document (SPEC D2), projected so customer pages,
