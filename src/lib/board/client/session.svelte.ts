@@ -1,6 +1,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
+import { dealDocName } from '$lib/deal/doc';
 import { dealsDocName, pipelineDocName, readSettings, type PipelineSettings } from '../doc';
 import { isOrigin } from '../origin';
 import { columns, type Column } from '../read';
@@ -107,6 +108,76 @@ export class BoardSession {
 	setActivity(activity: { dealId: string; action: 'dragging' | 'editing' } | null) {
 		const awareness = this.#entries[0]?.provider.awareness;
 		awareness?.setLocalStateField('activity', activity);
+	}
+
+	/**
+	 * Opens `deal:<dealId>` (deal SPEC D1) on the board's socket, kept in IndexedDB like the
+	 * board's documents, so a deal's notes and contact log work offline. The server refuses it
+	 * until the card is projected (a deal created a moment ago): then it asks again, a little
+	 * later each time, while edits made meanwhile wait locally. Its unacknowledged edits count in
+	 * the board's save status.
+	 */
+	openDeal(dealId: string): { doc: Y.Doc; close: () => void } {
+		const name = dealDocName(dealId);
+		const doc = new Y.Doc();
+		const local = new IndexeddbPersistence(`chot:${this.me.id}:${name}`, doc);
+		let entry: Entry | undefined;
+		let retry: ReturnType<typeof setTimeout> | undefined;
+		let closed = false;
+		const attach = (attempt: number) => {
+			const provider = new HocuspocusProvider({
+				websocketProvider: this.#socket,
+				name,
+				document: doc,
+				awareness: null
+			});
+			provider.on('synced', () => this.#updateSaveState());
+			provider.on('unsyncedChanges', () => this.#updateSaveState());
+			provider.on('authenticationFailed', () => {
+				this.#entries = this.#entries.filter((e) => e !== entry);
+				provider.destroy();
+				if (closed || attempt >= 8) return;
+				retry = setTimeout(() => attach(attempt + 1), Math.min(500 * 2 ** attempt, 15_000));
+			});
+			provider.attach();
+			entry = { name, doc, provider, local };
+			this.#entries.push(entry);
+			this.#updateSaveState();
+		};
+		attach(0);
+		const counted = (_update: Uint8Array, origin: unknown) => {
+			if (isOrigin(origin) && origin.kind === 'user') {
+				this.pending += 1;
+				writePending(this.me.id, this.pipelineId, this.pending);
+				this.#updateSaveState();
+			}
+		};
+		doc.on('update', counted);
+		return {
+			doc,
+			close: () => {
+				closed = true;
+				clearTimeout(retry);
+				const last = entry;
+				const finish = () => {
+					this.#entries = this.#entries.filter((e) => e !== last);
+					last?.provider.destroy();
+					void local.destroy();
+					doc.destroy();
+					this.#updateSaveState();
+				};
+				// Closing the drawer must not make an unacknowledged edit look saved: keep the
+				// document open (and counted) until the server has it, for up to a minute.
+				if (!last || last.provider.unsyncedChanges === 0 || this.#destroyed) return finish();
+				const giveUp = setTimeout(finish, 60_000);
+				last.provider.on('unsyncedChanges', () => {
+					if (last.provider.unsyncedChanges === 0) {
+						clearTimeout(giveUp);
+						finish();
+					}
+				});
+			}
+		};
 	}
 
 	#goOffline = () => this.#socket.disconnect();

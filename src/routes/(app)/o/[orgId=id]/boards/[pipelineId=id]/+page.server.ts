@@ -1,4 +1,6 @@
 import { error } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { organisations } from '$lib/server/db/schema';
 import { requireMember } from '$lib/server/auth/guards';
 import { boardAccess } from '$lib/server/pipelines/board';
 import { runtime } from '$lib/server/runtime';
@@ -13,5 +15,13 @@ export const load: PageServerLoad = async (event) => {
 		role
 	});
 	if (!access) error(404, { message: 'Not found' });
-	return { ...access, me: { id: user.id, name: user.name } };
+	const [settings] = await runtime()
+		.db.select({ lostReasons: organisations.lostReasons })
+		.from(organisations)
+		.where(eq(organisations.id, org.id));
+	return {
+		...access,
+		me: { id: user.id, name: user.name },
+		lostReasons: settings?.lostReasons ?? []
+	};
 };

@@ -1,0 +1,108 @@
+import { expect, test } from '@playwright/test';
+import { openBoard } from '../boards/board';
+
+// Issue 4's end-to-end walk through the deal page, as a manager on the demo board: a deal with
+// a new inline customer, three contacts, the amount changed twice (history and chart), the
+// owner changed, then Won, Lost with a reason, Standby with a date (off the board), starred.
+
+test('a deal’s page records contacts, amounts, owner and statuses, and its timeline shows them', async ({
+	browser
+}) => {
+	const { page, context } = await openBoard(browser, { who: 'huy', board: 'Bán lẻ' });
+	const title = `Lọc nước tổng — biệt thự ${Date.now().toString(36)}`;
+	const firstColumn = page.getByTestId('board-column').first();
+	await firstColumn.getByRole('button', { name: /Thêm giao dịch/ }).click();
+	await firstColumn.getByPlaceholder('VD: Lắp điều hoà văn phòng').fill(title);
+	await firstColumn.getByPlaceholder('Tên khách hàng').fill('Chị Đặng Thu Thảo');
+	await firstColumn.getByRole('textbox', { name: 'Số điện thoại' }).fill('0977 123 456');
+	await firstColumn.getByPlaceholder('VD: 1,5tr hoặc 15.000.000').fill('45tr');
+	await firstColumn.getByRole('button', { name: 'Thêm', exact: true }).click();
+	await firstColumn.getByRole('button', { name: 'Đóng', exact: true }).click();
+
+	// The card's title opens the deal page over the board, with its own URL.
+	await page.getByRole('link', { name: title }).click();
+	await expect(page).toHaveURL(/\?deal=[0-9a-f-]{36}$/);
+	const drawer = page.getByTestId('deal-drawer');
+	await expect(drawer.getByRole('heading', { name: title })).toBeVisible();
+	await expect(drawer.getByText('Chị Đặng Thu Thảo')).toBeVisible();
+	await expect(drawer.getByTestId('deal-amount')).toHaveText(/45\.000\.000/);
+	// The server turns the inline customer into a record: the name becomes a link to it.
+	await expect(drawer.getByRole('link', { name: 'Chị Đặng Thu Thảo' })).toBeVisible();
+
+	// Three contacts.
+	const contacts = [
+		['Gọi điện', 'Gọi giới thiệu hệ thống lọc tổng', 'Nước giếng khoan nhiễm phèn'],
+		['Thăm khách', 'Khảo sát tại nhà, đo áp lực nước', 'Cần lắp trước Tết'],
+		['Zalo', 'Gửi báo giá qua Zalo', '']
+	] as const;
+	for (const [kind, summary, needs] of contacts) {
+		await drawer.getByLabel('Hình thức').selectOption({ label: kind });
+		await drawer.getByLabel('Nội dung trao đổi').fill(summary);
+		await drawer.getByLabel('Nhu cầu của khách').fill(needs);
+		await drawer.getByRole('button', { name: 'Ghi liên hệ' }).click();
+		await expect(drawer.getByTestId('contact-log').getByText(summary)).toBeVisible();
+	}
+	await expect(drawer.getByTestId('contact-log').getByRole('listitem')).toHaveCount(3);
+
+	// A bad amount is refused with a message; two good ones are recorded with who and when.
+	await drawer.getByLabel('Giá trị mới').fill('bốn mươi');
+	await drawer.getByRole('button', { name: 'Cập nhật giá trị' }).click();
+	await expect(drawer.getByRole('alert')).toContainText('Không hiểu số tiền này');
+	await drawer.getByLabel('Giá trị mới').fill('52,5tr');
+	await drawer.getByLabel('Lý do (không bắt buộc)').fill('Thêm bộ làm mềm nước');
+	await drawer.getByRole('button', { name: 'Cập nhật giá trị' }).click();
+	await expect(drawer.getByTestId('deal-amount')).toHaveText(/52\.500\.000/);
+	await expect(drawer.getByTestId('amount-history').getByRole('listitem')).toHaveCount(1);
+	await drawer.getByLabel('Giá trị mới').fill('50.000.000');
+	await drawer.getByRole('button', { name: 'Cập nhật giá trị' }).click();
+	await expect(drawer.getByTestId('amount-history').getByRole('listitem')).toHaveCount(2);
+	await expect(drawer.getByTestId('amount-chart')).toBeVisible();
+	const timeline = drawer.getByTestId('timeline');
+	await expect(timeline).toContainText('Thêm bộ làm mềm nước');
+	await expect(timeline).toContainText('45.000.000');
+
+	// Notes are shared text, saved as typed.
+	await drawer.getByLabel('Ghi chú').fill('Khách hẹn chiều thứ Bảy, gọi trước 30 phút.');
+
+	// Statuses: Won, then Lost (a reason is required), then Standby (a date is required).
+	await drawer.getByRole('button', { name: 'Thắng', exact: true }).click();
+	await expect(drawer.getByRole('button', { name: 'Thắng', exact: true })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+	await drawer.getByRole('button', { name: 'Thua', exact: true }).click();
+	await drawer.getByRole('button', { name: 'Xác nhận' }).click();
+	await expect(drawer.getByRole('alert')).toContainText('lý do');
+	await drawer.getByLabel('Lý do thua').selectOption('Giá cao hơn đối thủ');
+	await drawer.getByRole('button', { name: 'Xác nhận' }).click();
+	await expect(drawer.getByText('Lý do thua: Giá cao hơn đối thủ')).toBeVisible();
+	await expect(timeline).toContainText('“Thua”');
+
+	// Starred.
+	await drawer.getByRole('button', { name: 'Tiềm năng' }).click();
+	await expect(drawer.getByRole('button', { name: 'Tiềm năng' })).toHaveAttribute(
+		'aria-pressed',
+		'true'
+	);
+
+	// Owner: given to Nam; the board says so, and the history records it.
+	await drawer.getByLabel('Người phụ trách').selectOption({ label: 'Lê Văn Nam' });
+	await expect(page.getByRole('alert').filter({ hasText: 'Đã giao cho' })).toBeVisible();
+	await expect(timeline).toContainText('giao cho Lê Văn Nam');
+
+	// Standby: leaves the board.
+	await drawer.getByRole('button', { name: 'Tạm hoãn', exact: true }).click();
+	await drawer.getByLabel('Mở lại vào ngày').fill('2027-03-01');
+	await drawer.getByRole('button', { name: 'Xác nhận' }).click();
+	await expect(drawer.getByText(/Mở lại vào ngày: /)).toBeVisible();
+	await page.screenshot({ path: 'test-results/deal-drawer.png', fullPage: false });
+	await drawer.getByRole('button', { name: 'Đóng', exact: true }).first().click();
+	await expect(page).not.toHaveURL(/\?deal=/);
+	await page.getByTestId('filter-status').selectOption('all');
+	await expect(page.getByRole('link', { name: title })).toHaveCount(0);
+
+	// Everything above is stored: a reload shows the same deal page.
+	const dealUrl = page.url();
+	expect(dealUrl).toBeTruthy();
+	await context.close();
+});
