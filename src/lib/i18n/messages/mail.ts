@@ -14,6 +14,11 @@ export const vi = {
 		'{inviterName} mời bạn tham gia đơn vị {orgName} trên Chốt với vai trò {role}.',
 	'mail.invite.action': 'Nhận lời mời',
 	'mail.invite.footer': 'Lời mời có hiệu lực trong 7 ngày.',
+	'mail.assigned.subject': 'Bạn phụ trách giao dịch “{dealTitle}”',
+	'mail.assigned.body':
+		'{byName} vừa giao cho bạn giao dịch “{dealTitle}” ({amount}) trong quy trình {pipelineName}.',
+	'mail.assigned.action': 'Mở giao dịch',
+	'mail.assigned.footer': 'Bạn nhận email này vì là người phụ trách mới của giao dịch.',
 	'mail.outbox.title': 'Hộp thư đi',
 	'mail.outbox.intro':
 		'Máy chủ chưa được cấu hình dịch vụ gửi email, nên email của đơn vị (như lời mời) và email tài khoản của chính bạn được giữ lại ở đây. Mở một email để đọc nội dung và bấm vào liên kết trong đó.',
@@ -53,6 +58,11 @@ export const en: Record<keyof typeof vi, string> = {
 	'mail.invite.body': '{inviterName} invites you to join {orgName} on Chốt as {role}.',
 	'mail.invite.action': 'Accept the invitation',
 	'mail.invite.footer': 'The invitation is valid for 7 days.',
+	'mail.assigned.subject': 'You now own the deal “{dealTitle}”',
+	'mail.assigned.body':
+		'{byName} just gave you the deal “{dealTitle}” ({amount}) in the {pipelineName} pipeline.',
+	'mail.assigned.action': 'Open the deal',
+	'mail.assigned.footer': 'You receive this because you are the deal’s new owner.',
 	'mail.outbox.title': 'Outbox',
 	'mail.outbox.intro':
 		"No email service is configured on this server, so the organisation's mail (such as invitations) and your own account mail are kept here. Open a message to read it and follow its links.",

@@ -1,9 +1,11 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { dealsDocName } from '$lib/board/doc';
 import { handOver, readOldCopy, receiveDeal } from '$lib/board/ops';
 import type { Deal } from '$lib/board/doc';
 import type { Runtime } from '../runtime';
-import { dealOwnerChanges, memberships, pipelines, type Role } from '../db/schema';
+import { formatVnd } from '$lib/format/money';
+import { dealOwnerChanges, memberships, pipelines, users, type Role } from '../db/schema';
+import * as mail from '../mail/mail';
 
 export type ReassignError =
 	'not_found' | 'forbidden' | 'invalid_owner' | 'already_moved' | 'same_owner';
@@ -30,6 +32,8 @@ export async function reassignDeal(
 		fromOwnerId: string;
 		toOwnerId: string;
 		by: { userId: string; role: Role };
+		/** Tell the new owner by mail, linking to the deal here (issue 4). */
+		notify?: { dealUrl: string };
 	}
 ): Promise<{ changed: boolean }> {
 	const { db } = rt;
@@ -75,5 +79,51 @@ export async function reassignDeal(
 		status: deal.status,
 		changedBy: by.userId
 	});
+	if (input.notify && 'boss' in rt) await tellNewOwner(rt as Runtime, { ...input, deal });
 	return { changed: true };
+}
+
+// The new owner hears of it by mail (the notification centre comes with the reminders issue).
+// After the ownership event is stored; a mail that cannot be queued does not undo the hand-over.
+async function tellNewOwner(
+	rt: Runtime,
+	input: {
+		orgId: string;
+		pipelineId: string;
+		dealId: string;
+		toOwnerId: string;
+		by: { userId: string };
+		deal: Deal;
+		notify?: { dealUrl: string };
+	}
+) {
+	try {
+		const people = await rt.db
+			.select({ id: users.id, name: users.name, email: users.email, locale: users.locale })
+			.from(users)
+			.where(inArray(users.id, [input.toOwnerId, input.by.userId]));
+		const owner = people.find((p) => p.id === input.toOwnerId);
+		const by = people.find((p) => p.id === input.by.userId);
+		const [pipeline] = await rt.db
+			.select({ name: pipelines.name })
+			.from(pipelines)
+			.where(eq(pipelines.id, input.pipelineId));
+		if (!owner || !by || !input.notify) return;
+		await mail.send(rt, {
+			to: owner.email,
+			template: 'dealAssigned',
+			locale: owner.locale,
+			orgId: input.orgId,
+			params: {
+				name: owner.name,
+				byName: by.name,
+				dealTitle: input.deal.title,
+				amount: formatVnd(input.deal.amount),
+				pipelineName: pipeline?.name ?? '',
+				url: input.notify.dealUrl
+			}
+		});
+	} catch (err) {
+		rt.log.warn({ err, dealId: input.dealId }, 'could not tell the new owner of a deal');
+	}
 }

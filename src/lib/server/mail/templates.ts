@@ -6,6 +6,14 @@ export type Templates = {
 	verifyEmail: { name: string; url: string };
 	resetPassword: { name: string; url: string };
 	invitation: { orgName: string; inviterName: string; role: string; url: string };
+	dealAssigned: {
+		name: string;
+		byName: string;
+		dealTitle: string;
+		amount: string;
+		pipelineName: string;
+		url: string;
+	};
 };
 export type TemplateName = keyof Templates;
 
@@ -43,6 +51,14 @@ export function render<T extends TemplateName>(
 				lines: [t('mail.invite.body')],
 				action: { label: t('mail.invite.action'), url },
 				footer: t('mail.invite.footer')
+			});
+		case 'dealAssigned':
+			return layout({
+				locale,
+				subject: t('mail.assigned.subject'),
+				lines: [t('mail.greeting'), t('mail.assigned.body')],
+				action: { label: t('mail.assigned.action'), url },
+				footer: t('mail.assigned.footer')
 			});
 	}
 	throw new Error(`Unknown mail template ${String(template)}`);

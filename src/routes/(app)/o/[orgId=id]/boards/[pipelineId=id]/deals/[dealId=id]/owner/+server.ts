@@ -31,7 +31,10 @@ export const POST: RequestHandler = async (event) => {
 			pipelineId: event.params.pipelineId,
 			dealId: event.params.dealId,
 			...parsed.data,
-			by: { userId: user.id, role }
+			by: { userId: user.id, role },
+			notify: {
+				dealUrl: `${event.url.origin}/o/${org.id}/boards/${event.params.pipelineId}?deal=${event.params.dealId}`
+			}
 		});
 		return json(result);
 	} catch (err) {
