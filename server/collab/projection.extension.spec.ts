@@ -33,7 +33,9 @@ import {
 	customers,
 	dealEvents,
 	deals,
+	organisations,
 	pipelineSettings,
+	recordCounters,
 	pipelines,
 	stages
 } from '$lib/server/db/schema';
@@ -408,6 +410,45 @@ describe('deal history and settings', () => {
 		await new Promise((r) => setTimeout(r, 300));
 		expect(await history()).toHaveLength(4);
 		again.close();
+	});
+
+	it('counts each new deal against the monthly records once, and flags (never drops) one past the limit', async () => {
+		const otherOrg = await createOrg(db, { ownerId: rep.id });
+		const [otherPipeline] = await db
+			.select()
+			.from(pipelines)
+			.where(eq(pipelines.orgId, otherOrg.id));
+		const q = otherPipeline!.id;
+		const [used] = await db
+			.select({ count: recordCounters.count })
+			.from(recordCounters)
+			.where(eq(recordCounters.orgId, otherOrg.id));
+		await db
+			.update(organisations)
+			.set({ maxRecordsPerMonth: (used?.count ?? 0) + 1 })
+			.where(eq(organisations.id, otherOrg.id));
+		const board = await boardFor(rep.id, [rep.id], q);
+		const [first] = board.stageIds();
+		const within = uuidv7();
+		const past = uuidv7();
+		for (const [id, title] of [
+			[within, 'Trong hạn mức'],
+			[past, 'Vượt hạn mức']
+		] as const) {
+			createDeal(board.scope(rep.id), { id, title, stageId: first!, ownerId: rep.id }, as(rep.id));
+			await expect.poll(() => dealRowOf(id)).toBeTruthy();
+		}
+		expect((await dealRowOf(within))!.overLimit).toBe(false);
+		expect((await dealRowOf(past))!.overLimit).toBe(true);
+		// Edits and reloads count nothing more.
+		updateDealFields(board.scope(rep.id).dealDoc, { dealId: past, amount: 1_000_000 }, as(rep.id));
+		await expect.poll(async () => (await dealRowOf(past))!.amount).toBe(1_000_000);
+		const [after] = await db
+			.select({ count: recordCounters.count })
+			.from(recordCounters)
+			.where(eq(recordCounters.orgId, otherOrg.id));
+		expect(after!.count).toBe((used?.count ?? 0) + 2);
+		board.close();
 	});
 
 	it('projects the pipeline’s visibility and editing settings for SQL', async () => {

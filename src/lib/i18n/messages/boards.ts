@@ -85,6 +85,8 @@ export const vi = {
 	'board.error.invalid_status': 'Trạng thái không hợp lệ.',
 	'board.error.invalid_setting': 'Giá trị cài đặt không hợp lệ.',
 	'board.error.reason_required': 'Vui lòng chọn lý do thua.',
+	'board.add.limit':
+		'Đơn vị đã dùng hết {limit} bản ghi mới của tháng này theo gói hiện tại. Nâng gói trong Cài đặt → Gói dịch vụ để thêm tiếp.',
 	'board.error.amount_required': 'Lý do đi kèm một lần đổi giá trị: hãy nhập giá trị mới.',
 	'board.error.date_required': 'Vui lòng chọn ngày mở lại.',
 	'board.error.stage_not_found': 'Giai đoạn này không còn nữa. Bảng đã được cập nhật.',
@@ -185,6 +187,8 @@ export const en: Record<keyof typeof vi, string> = {
 	'board.error.invalid_status': 'Invalid status.',
 	'board.error.invalid_setting': 'Invalid setting.',
 	'board.error.reason_required': 'Please choose why it was lost.',
+	'board.add.limit':
+		'Your organisation has used all {limit} new records of this month on its plan. Upgrade in Settings → Plan to add more.',
 	'board.error.amount_required': 'A reason goes with a change of amount: enter the new amount.',
 	'board.error.date_required': 'Please choose a reopen date.',
 	'board.error.stage_not_found': 'This stage is gone. The board has been updated.',

@@ -3,6 +3,7 @@ import { dealsDocName, dealsMap, parseBoardDocName, readSettings, textOf } from 
 import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import { shardNames } from '../pipelines/pipelines.repo';
+import * as records from '../orgs/records';
 import * as repo from './projection.repo';
 import {
 	boardRows,
@@ -115,7 +116,7 @@ export async function projectShard(
 				mode: 'live'
 			})
 		);
-		await repo.insertEvents(tx, {
+		const { createdDealIds } = await repo.insertEvents(tx, {
 			events: changed
 				.filter((r) => written.has(r.id))
 				.flatMap((r) =>
@@ -127,6 +128,15 @@ export async function projectShard(
 					})
 				)
 		});
+		// Each new deal counts against the plan's monthly records, once (its first `created`). One
+		// made offline after the month was full is kept and flagged, never refused (issue 4).
+		const flagged: string[] = [];
+		for (const id of createdDealIds) {
+			const row = present.find((r) => r.id === id)!;
+			const { overLimit } = await records.reserve(tx, { orgId, at: row.createdAt });
+			if (overLimit) flagged.push(id);
+		}
+		await repo.flagOverLimit(tx, { ids: flagged });
 		const deleted = await repo.deleteDeals(tx, { pipelineId, ownerId, ids: gone });
 		if (deleted.length > 0) {
 			// The row was this shard's copy; another shard may hold the deal too (its owner is

@@ -211,14 +211,29 @@ export async function dealsByIds(tx: Tx, { ids }: { ids: string[] }): Promise<De
  * Appends history entries (SPEC B20). A `created` entry is written once per deal however often
  * its row is inserted (a deal handed over between shards is inserted again).
  */
-export async function insertEvents(tx: Tx, { events }: { events: DealEventRow[] }) {
+export async function insertEvents(
+	tx: Tx,
+	{ events }: { events: DealEventRow[] }
+): Promise<{ createdDealIds: string[] }> {
 	const created = events.filter((e) => e.kind === 'created');
 	const others = events.filter((e) => e.kind !== 'created');
 	for (const part of chunks(others, CHUNK)) await tx.insert(dealEvents).values(part);
+	const createdDealIds: string[] = [];
 	for (const e of created) {
-		await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, actor_id)
+		const rows =
+			await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, actor_id)
 			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue}, ${e.actorId}
-			where not exists (select 1 from ${dealEvents} where deal_id = ${e.dealId} and kind = 'created')`);
+			where not exists (select 1 from ${dealEvents} where deal_id = ${e.dealId} and kind = 'created')
+			returning deal_id`);
+		if (rows.length > 0) createdDealIds.push(e.dealId);
+	}
+	return { createdDealIds };
+}
+
+/** Marks deals that arrived past the plan's monthly limit (kept, never deleted: issue 4). */
+export async function flagOverLimit(tx: Tx, { ids }: { ids: string[] }) {
+	for (const part of chunks(ids, CHUNK)) {
+		await tx.update(deals).set({ overLimit: true }).where(inArray(deals.id, part));
 	}
 }
 
@@ -289,7 +304,11 @@ function excludedSet<K extends string>(keys: readonly K[]) {
 	return Object.fromEntries(keys.map((k) => [k, excluded(k)])) as Record<K, SQL>;
 }
 
-function withoutAttribution({ updatedBy: _, ...row }: typeof deals.$inferSelect): DealRow {
+function withoutAttribution({
+	updatedBy: _,
+	overLimit: __,
+	...row
+}: typeof deals.$inferSelect): DealRow {
 	return row;
 }
 

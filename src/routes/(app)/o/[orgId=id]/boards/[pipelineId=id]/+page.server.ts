@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { organisations } from '$lib/server/db/schema';
 import { requireMember } from '$lib/server/auth/guards';
 import { boardAccess } from '$lib/server/pipelines/board';
+import * as records from '$lib/server/orgs/records';
 import { runtime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -19,8 +20,10 @@ export const load: PageServerLoad = async (event) => {
 		.db.select({ lostReasons: organisations.lostReasons })
 		.from(organisations)
 		.where(eq(organisations.id, org.id));
+	const usage = await records.usage(runtime().db, { orgId: org.id });
 	return {
 		...access,
+		recordsLimit: usage.full ? usage.limit : null,
 		me: { id: user.id, name: user.name },
 		lostReasons: settings?.lostReasons ?? []
 	};
