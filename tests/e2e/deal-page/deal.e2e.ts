@@ -85,6 +85,12 @@ test('a deal’s page records contacts, amounts, owner and statuses, and its tim
 		'true'
 	);
 
+	// Another existing customer, found by typing part of a phone or name.
+	await drawer.getByRole('button', { name: 'Sửa khách hàng' }).click();
+	await drawer.getByPlaceholder('Tìm khách hàng có sẵn (tên, số điện thoại)…').fill('pham quang');
+	await drawer.getByRole('button', { name: /Phạm Quang Vinh/ }).click();
+	await expect(drawer.getByRole('link', { name: 'Phạm Quang Vinh' })).toBeVisible();
+
 	// Owner: given to Nam; the board says so, and the history records it.
 	await drawer.getByLabel('Người phụ trách').selectOption({ label: 'Lê Văn Nam' });
 	await expect(page.getByRole('alert').filter({ hasText: 'Đã giao cho' })).toBeVisible();

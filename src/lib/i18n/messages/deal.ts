@@ -18,6 +18,13 @@ export const vi = {
 	'deal.customer.hint':
 		'Nhập tên và số điện thoại: Chốt tìm khách hàng có cùng số hoặc tạo mới khi đồng bộ.',
 	'deal.customer.open': 'Xem khách hàng',
+	'deal.customer.search': 'Tìm khách hàng có sẵn (tên, số điện thoại)…',
+	'deal.customer.searchResults': 'Khách hàng tìm thấy',
+	'deal.customer.searchNone': 'Không tìm thấy. Nhập tên và số điện thoại bên dưới để tạo mới.',
+	'deal.customer.searchOffline':
+		'Đang ngoại tuyến: chưa tìm được khách hàng có sẵn. Bạn vẫn có thể nhập khách mới bên dưới.',
+	'deal.customer.searchFailed': 'Không tìm được lúc này. Thử lại sau.',
+	'deal.customer.orNew': 'Hoặc nhập khách hàng mới:',
 	'deal.amount': 'Giá trị dự kiến',
 	'deal.amount.new': 'Giá trị mới',
 	'deal.amount.reason': 'Lý do (không bắt buộc)',
@@ -95,6 +102,13 @@ export const en: Record<keyof typeof vi, string> = {
 	'deal.customer.hint':
 		'Type a name and phone: Chốt finds the customer with that number or creates one on sync.',
 	'deal.customer.open': 'View customer',
+	'deal.customer.search': 'Find an existing customer (name, phone)…',
+	'deal.customer.searchResults': 'Customers found',
+	'deal.customer.searchNone': 'None found. Type a name and phone below to create one.',
+	'deal.customer.searchOffline':
+		'Offline: existing customers cannot be searched. You can still type a new one below.',
+	'deal.customer.searchFailed': 'Search failed just now. Try again later.',
+	'deal.customer.orNew': 'Or type a new customer:',
 	'deal.amount': 'Expected amount',
 	'deal.amount.new': 'New amount',
 	'deal.amount.reason': 'Reason (optional)',
