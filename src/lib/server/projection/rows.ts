@@ -205,8 +205,17 @@ export function dealEvents({
 }): DealEventRow[] {
 	const base = { orgId: after.orgId, dealId: after.id, actorId };
 	if (!before) {
+		// Who created it is on the card itself: a document's first reconcile after it loads can
+		// project a new card before the flush that knows whose update brought it.
 		return [
-			{ ...base, kind: 'created', fromValue: null, toValue: String(after.amount), note: null }
+			{
+				...base,
+				actorId: actorId ?? after.createdBy,
+				kind: 'created',
+				fromValue: null,
+				toValue: String(after.amount),
+				note: null
+			}
 		];
 	}
 	const out: DealEventRow[] = [];
