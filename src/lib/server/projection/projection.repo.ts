@@ -2,7 +2,15 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PipelineSettings } from '$lib/board/doc';
 import type { Tx } from '../db';
 import { v7 as uuidv7 } from 'uuid';
-import { customers, dealEvents, deals, pipelineSettings, pipelines, stages } from '../db/schema';
+import {
+	customers,
+	dealEvents,
+	deals,
+	pipelineSettings,
+	pipelines,
+	stages,
+	users
+} from '../db/schema';
 import { sameStage, type DealEventRow, type DealRow, type StageRow } from './rows';
 
 // The SQL side of the projection: verbs over the `stages` and `deals` read models. Only the
@@ -222,7 +230,9 @@ export async function insertEvents(
 	for (const e of created) {
 		const rows =
 			await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, actor_id)
-			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue}, ${e.actorId}
+			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue},
+				-- The card's creator may be any UUID a client wrote: only a real user is named.
+				(select id from ${users} where id = ${e.actorId})
 			where not exists (select 1 from ${dealEvents} where deal_id = ${e.dealId} and kind = 'created')
 			returning deal_id`);
 		if (rows.length > 0) createdDealIds.push(e.dealId);
