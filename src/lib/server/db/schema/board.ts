@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
 	bigint,
 	boolean,
@@ -96,6 +97,11 @@ export const deals = pgTable(
 		standbyUntil: date({ mode: 'string' }),
 		expectedCloseDate: date({ mode: 'string' }),
 		source: text(),
+		/**
+		 * Not from the documents: set by the projection when the deal arrived after the plan's
+		 * monthly limit was reached (made offline); lists flag it. Upserts never touch it.
+		 */
+		overLimit: boolean().notNull().default(false),
 		createdAt: timestamp({ withTimezone: true }).notNull(),
 		updatedAt: timestamp({ withTimezone: true }).notNull(),
 		stageEnteredAt: timestamp({ withTimezone: true }).notNull(),
@@ -108,6 +114,13 @@ export const deals = pgTable(
 		index('deals_org_id_stage_id_idx').on(t.orgId, t.stageId),
 		// The deals list (deals.repo.ts): newest first by default, and the Standby view.
 		index('deals_org_id_created_at_id_idx').on(t.orgId, t.createdAt, t.id),
-		index('deals_org_id_status_standby_until_idx').on(t.orgId, t.status, t.standbyUntil)
+		index('deals_org_id_amount_id_idx').on(t.orgId, t.amount, t.id),
+		// The Standby view's order, the expression deals.repo.ts sorts by.
+		index('deals_org_id_status_standby_idx').on(
+			t.orgId,
+			t.status,
+			sql`coalesce(${t.standbyUntil}, 'infinity'::date)`,
+			t.id
+		)
 	]
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { organisations } from './orgs';
 import { users } from './users';
@@ -31,7 +31,10 @@ export const customers = pgTable(
 		/** The deal whose inline customer (quick-add name and phone) created this record. */
 		sourceDealId: uuid(),
 		createdAt: createdAt(),
-		deletedAt: timestamp({ withTimezone: true })
+		/** Set when the customer was deleted (soft delete): their deals keep the name they showed. */
+		deletedAt: timestamp({ withTimezone: true }),
+		/** The customer this one was merged into (it is deleted then); its page leads there. */
+		mergedInto: uuid().references((): AnyPgColumn => customers.id, { onDelete: 'set null' })
 	},
 	(t) => [
 		index('customers_org_id_idx').on(t.orgId, t.createdAt),
@@ -39,6 +42,13 @@ export const customers = pgTable(
 		index('customers_phones_idx').using('gin', t.phones),
 		index('customers_org_id_source_deal_id_idx')
 			.on(t.orgId, t.sourceDealId)
-			.where(sql`${t.sourceDealId} is not null`)
+			.where(sql`${t.sourceDealId} is not null`),
+		// Accent-insensitive name search (`nguyen` finds `Nguyễn`): chot_fold is unaccent + lower,
+		// made immutable in migration 0007 so it can be indexed.
+		index('customers_name_trgm_idx').using('gin', sql`chot_fold(${t.name}) gin_trgm_ops`),
+		// Possible duplicates by email (case-insensitive), looked up for each listed customer.
+		index('customers_org_id_email_idx')
+			.on(t.orgId, sql`lower(${t.email})`)
+			.where(sql`${t.deletedAt} is null and ${t.email} is not null`)
 	]
 );

@@ -6,3 +6,6 @@ export * from './pipelines';
 export * from './customers';
 export * from './board';
 export * from './deal-events';
+export * from './saved-views';
+export * from './search';
+export * from './files';

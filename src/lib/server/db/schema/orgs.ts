@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
 	date,
 	index,
@@ -30,6 +31,13 @@ export const organisations = pgTable('organisations', {
 	maxRecordsPerMonth: integer(),
 	maxUnits: integer(),
 	trialEndsAt: timestamp({ withTimezone: true }),
+	/** Why deals are lost, as the organisation words it: the list a rep picks from (issue 4). */
+	lostReasons: text()
+		.array()
+		.notNull()
+		.default(
+			sql`array['Giá cao hơn đối thủ', 'Chọn nhà cung cấp khác', 'Chưa có nhu cầu', 'Không đủ ngân sách', 'Không liên lạc được', 'Khác']::text[]`
+		),
 	createdAt: createdAt()
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "organisations" ADD COLUMN "lost_reasons" text[] DEFAULT array['Giá cao hơn đối thủ', 'Chọn nhà cung cấp khác', 'Chưa có nhu cầu', 'Không đủ ngân sách', 'Không liên lạc được', 'Khác']::text[] NOT NULL;

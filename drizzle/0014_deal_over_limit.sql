@@ -1,0 +1,1 @@
+ALTER TABLE "deals" ADD COLUMN "over_limit" boolean DEFAULT false NOT NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX "customers_org_id_email_idx" ON "customers" USING btree ("org_id",lower("email")) WHERE "customers"."deleted_at" is null and "customers"."email" is not null;
