@@ -19,6 +19,9 @@ const backend = await startBackend({ config, log }).catch((err: unknown) => {
 
 // adapter-node reads these when its handler module loads.
 process.env.ORIGIN ??= config.origin;
+// File uploads stream up to CHOT_MAX_UPLOAD_MB through SvelteKit (the upload route counts the
+// bytes itself and stops at the limit); adapter-node's default of 512 KiB would refuse them.
+process.env.BODY_SIZE_LIMIT ??= String(config.maxUploadBytes);
 if (config.trustedProxies > 0) {
 	process.env.XFF_DEPTH ??= String(config.trustedProxies);
 	process.env.ADDRESS_HEADER ??= 'x-forwarded-for';

@@ -36,6 +36,19 @@ const requestId: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+// adapter-node's BODY_SIZE_LIMIT is raised to the upload limit (CHOT_MAX_UPLOAD_MB) so files can
+// stream to their route, which counts the bytes itself. Every other request keeps a small body:
+// a form, a login or a JSON call announcing more than 1 MiB is refused before it is read.
+const SMALL_BODY_BYTES = 1024 * 1024;
+const UPLOAD_ROUTE = /^\/o\/[0-9a-f-]{36}\/deals\/[0-9a-f-]{36}\/files$/;
+const bodyLimit: Handle = async ({ event, resolve }) => {
+	const length = Number(event.request.headers.get('content-length') ?? 0);
+	if (length > SMALL_BODY_BYTES && !UPLOAD_ROUTE.test(event.url.pathname)) {
+		error(413, { message: 'Payload too large' });
+	}
+	return resolve(event);
+};
+
 const csrf: Handle = async ({ event, resolve }) => {
 	const { origin } = runtime().config;
 	if (isCrossSite({ method: event.request.method, headers: event.request.headers, origin })) {
@@ -79,7 +92,7 @@ const locale: Handle = async ({ event, resolve }) => {
 	});
 };
 
-export const handle = sequence(requestId, csrf, session, locale);
+export const handle = sequence(requestId, bodyLimit, csrf, session, locale);
 
 export const handleError: HandleServerError = ({ error: err, event, status }) => {
 	if (status !== 404) {

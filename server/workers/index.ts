@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import type { Runtime } from '$lib/server/runtime';
 import * as compactDoc from './jobs/compact-doc.job';
+import * as makeThumbnail from './jobs/make-thumbnail.job';
 import * as sendMail from './jobs/send-mail.job';
 
 export type JobModule<T> = {
@@ -13,7 +14,11 @@ export type JobModule<T> = {
 	handler: (input: { rt: Runtime; data: T; id: string; lastAttempt: boolean }) => Promise<void>;
 };
 
-const jobs: JobModule<never>[] = [sendMail as JobModule<never>, compactDoc as JobModule<never>];
+const jobs: JobModule<never>[] = [
+	sendMail as JobModule<never>,
+	compactDoc as JobModule<never>,
+	makeThumbnail as JobModule<never>
+];
 
 // The code is the source of truth for each queue's policy: createQueue leaves an existing queue
 // as it was, so the options are applied again on every boot.

@@ -29,6 +29,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
 		seedDemo: bool(env.CHOT_SEED_DEMO, !env.DATABASE_URL),
 		// Trust this many proxies' X-Forwarded-For entries for the client address (0: trust none).
 		trustedProxies: int(env.TRUSTED_PROXIES, 0),
+		// Largest file a user may attach to a deal (issue 4); also the HTTP body limit (server/index.ts).
+		maxUploadBytes: int(env.CHOT_MAX_UPLOAD_MB, 25) * 1024 * 1024,
 		// Per collab socket (server/collab/limits.extension.ts; why these defaults: docs/architecture.md).
 		collabLimits: {
 			maxMessageBytes: int(env.CHOT_COLLAB_MAX_MESSAGE_BYTES, 8 * 1024 * 1024),

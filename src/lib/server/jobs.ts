@@ -4,12 +4,15 @@ import type PgBoss from 'pg-boss';
 // workers in server/workers/jobs. Fixed names on the wire.
 export const queues = {
 	sendMail: 'send-mail',
-	compactDoc: 'compact-doc'
+	compactDoc: 'compact-doc',
+	makeThumbnail: 'make-thumbnail'
 } as const;
 
 export type SendMailJobData = { emailId: string };
 /** Compact one collab document's update log into its snapshot (server/workers/jobs). */
 export type CompactDocJobData = { docName: string };
+/** Make the thumbnail of an image attached to a deal (server/workers/jobs/make-thumbnail.job.ts). */
+export type MakeThumbnailJobData = { fileId: string };
 
 export type Queue = (typeof queues)[keyof typeof queues];
 

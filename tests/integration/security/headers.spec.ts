@@ -23,3 +23,14 @@ it('stops MIME sniffing and keeps full URLs out of Referer headers', async () =>
 	const invite = await app.fetch('/invite/abc.def');
 	expect(invite.headers.get('referrer-policy')).toBe('no-referrer');
 });
+
+it('refuses a body over 1 MiB on any route but file uploads, before reading it', async () => {
+	const big = 'x'.repeat(2 * 1024 * 1024);
+	const res = await app.fetch('/login', {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: app.origin },
+		body: `email=a%40b.vn&password=${big}`
+	});
+	expect(res.status).toBe(413);
+	await res.body?.cancel();
+});

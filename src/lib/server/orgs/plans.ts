@@ -11,6 +11,14 @@ export const plans: Record<
 	goi4: { maxSeats: null, maxRecordsPerMonth: null, maxUnits: null }
 };
 
+const GiB = 1024 ** 3;
+// Storage for files attached to deals (issue 4), in bytes per organisation; null = unlimited.
+export const storageQuotaBytes: Record<PlanCode, number | null> = {
+	goi1: 1 * GiB,
+	goi3: 20 * GiB,
+	goi4: null
+};
+
 export const TRIAL_DAYS = 10;
 // A new organisation tries Gói 3's limits for 10 days.
 export const TRIAL_PLAN: PlanCode = 'goi3';

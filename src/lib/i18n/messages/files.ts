@@ -1,0 +1,103 @@
+export const vi = {
+	'files.title': 'Tệp đính kèm',
+	'files.count': '{count} tệp',
+	'files.empty': 'Chưa có tệp nào. Đính kèm báo giá, hợp đồng, bản vẽ hay ảnh cho giao dịch này.',
+	'files.drop': 'Kéo thả tệp vào đây hoặc',
+	'files.pick': 'chọn tệp',
+	'files.dropNow': 'Thả để tải lên',
+	'files.limits': 'PDF, ảnh, Word, Excel, PowerPoint, TXT, CSV · tối đa {max} mỗi tệp',
+	'files.note': 'Ghi chú kèm tệp',
+	'files.notePlaceholder': 'Không bắt buộc, ví dụ: báo giá lần 2 đã gửi khách',
+	'files.uploading': 'Đang tải lên',
+	'files.progress': 'Tiến độ tải lên {name}',
+	'files.uploader': '{name} · {when}',
+	'files.formerMember': 'Thành viên cũ',
+	'files.preview': 'Xem trước',
+	'files.previewOf': 'Xem trước {name}',
+	'files.download': 'Tải xuống',
+	'files.downloadOf': 'Tải xuống {name}',
+	'files.delete': 'Xoá',
+	'files.deleteOf': 'Xoá {name}',
+	'files.deleteConfirm': 'Xoá tệp “{name}”? Mọi người sẽ không xem hay tải được tệp này nữa.',
+	'files.readOnly': 'Bạn chỉ xem và tải được tệp của giao dịch này.',
+	'files.loadError': 'Không tải được danh sách tệp.',
+	'files.retry': 'Thử lại',
+	'files.dismiss': 'Đóng thông báo',
+	'files.error.tooLarge': 'Tệp “{name}” lớn hơn {max}, mức tối đa cho mỗi tệp.',
+	'files.error.quota':
+		'Không đủ dung lượng lưu trữ cho “{name}”: đơn vị đã dùng gần hết {quota} của gói. Hãy xoá bớt tệp cũ hoặc nâng cấp gói.',
+	'files.error.empty': 'Tệp “{name}” không có nội dung.',
+	'files.error.aborted': 'Tải lên “{name}” bị gián đoạn. Vui lòng thử lại.',
+	'files.error.html':
+		'Không nhận “{name}”: nội dung là một trang web (HTML, SVG hoặc XML), không phải tài liệu.',
+	'files.error.executable':
+		'Không nhận “{name}”: nội dung là một chương trình chạy được, không phải tài liệu.',
+	'files.error.script': 'Không nhận “{name}”: nội dung là mã lệnh (script), không phải tài liệu.',
+	'files.error.macro':
+		'Không nhận “{name}”: tài liệu Office có macro. Hãy lưu lại thành .docx, .xlsx hoặc .pptx thường.',
+	'files.error.unsupported':
+		'Không nhận “{name}”: Chốt chỉ nhận PDF, ảnh PNG, JPEG, WebP, GIF, tài liệu Word, Excel, PowerPoint, TXT và CSV.',
+	'files.error.mismatch':
+		'Không nhận “{name}”: tên tệp có đuôi .{ext} nhưng nội dung là {type}. Hãy đặt đuôi .{expected}.',
+	'files.error.mismatchNoExt':
+		'Không nhận “{name}”: tên tệp cần có đuôi .{expected} (nội dung là {type}).',
+	'files.error.name': 'Tên tệp không hợp lệ.',
+	'files.error.nameTooLong': 'Tên tệp dài quá {max} ký tự. Hãy đặt tên ngắn hơn.',
+	'files.error.noteTooLong': 'Ghi chú tối đa {max} ký tự.',
+	'files.error.forbidden': 'Bạn không có quyền đính kèm tệp vào giao dịch này.',
+	'files.error.deleteForbidden': 'Bạn không có quyền xoá tệp này.',
+	'files.error.deleteFailed': 'Không xoá được “{name}”. Vui lòng thử lại.',
+	'files.error.network': 'Mất kết nối khi tải lên “{name}”. Vui lòng thử lại.',
+	'files.error.server': 'Không tải lên được “{name}”. Vui lòng thử lại.'
+} as const;
+
+export const en: Record<keyof typeof vi, string> = {
+	'files.title': 'Files',
+	'files.count': '{count} files',
+	'files.empty': 'No files yet. Attach quotes, contracts, drawings or photos to this deal.',
+	'files.drop': 'Drop files here or',
+	'files.pick': 'choose files',
+	'files.dropNow': 'Drop to upload',
+	'files.limits': 'PDF, images, Word, Excel, PowerPoint, TXT, CSV · up to {max} each',
+	'files.note': 'Note for the files',
+	'files.notePlaceholder': 'Optional, e.g. second quote, sent to the customer',
+	'files.uploading': 'Uploading',
+	'files.progress': 'Upload progress of {name}',
+	'files.uploader': '{name} · {when}',
+	'files.formerMember': 'Former member',
+	'files.preview': 'Preview',
+	'files.previewOf': 'Preview {name}',
+	'files.download': 'Download',
+	'files.downloadOf': 'Download {name}',
+	'files.delete': 'Delete',
+	'files.deleteOf': 'Delete {name}',
+	'files.deleteConfirm': 'Delete “{name}”? Nobody will be able to open or download it any more.',
+	'files.readOnly': 'You can view and download this deal’s files.',
+	'files.loadError': 'The files could not be loaded.',
+	'files.retry': 'Try again',
+	'files.dismiss': 'Dismiss',
+	'files.error.tooLarge': '“{name}” is larger than {max}, the limit for one file.',
+	'files.error.quota':
+		'Not enough storage for “{name}”: the organisation has nearly used its plan’s {quota}. Delete old files or upgrade the plan.',
+	'files.error.empty': '“{name}” is empty.',
+	'files.error.aborted': 'The upload of “{name}” was interrupted. Please try again.',
+	'files.error.html': '“{name}” was refused: it is a web page (HTML, SVG or XML), not a document.',
+	'files.error.executable': '“{name}” was refused: it is a program, not a document.',
+	'files.error.script': '“{name}” was refused: it is a script, not a document.',
+	'files.error.macro':
+		'“{name}” was refused: it is an Office document with macros. Save it as a plain .docx, .xlsx or .pptx.',
+	'files.error.unsupported':
+		'“{name}” was refused: Chốt accepts PDF, PNG, JPEG, WebP and GIF images, Word, Excel, PowerPoint, TXT and CSV.',
+	'files.error.mismatch':
+		'“{name}” was refused: its name ends in .{ext} but it is a {type} file. Name it .{expected}.',
+	'files.error.mismatchNoExt':
+		'“{name}” was refused: its name needs the extension .{expected} (it is a {type} file).',
+	'files.error.name': 'This file name is not valid.',
+	'files.error.nameTooLong': 'The file name is longer than {max} characters. Please shorten it.',
+	'files.error.noteTooLong': 'The note can be at most {max} characters.',
+	'files.error.forbidden': 'You may not attach files to this deal.',
+	'files.error.deleteForbidden': 'You may not delete this file.',
+	'files.error.deleteFailed': '“{name}” could not be deleted. Please try again.',
+	'files.error.network': 'The connection dropped while uploading “{name}”. Please try again.',
+	'files.error.server': '“{name}” could not be uploaded. Please try again.'
+};
