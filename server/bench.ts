@@ -6,6 +6,7 @@ import { boardBench } from './bench/board';
 import { browserBench } from './bench/browser';
 import { printFigure, progress, type Figure } from './bench/figures';
 import { cleanup } from './bench/processes';
+import { searchBench } from './bench/search';
 
 // `npm run bench` (built to build/server/bench.js): every figure as one JSON line on stdout.
 // `npm run bench -- --only app` runs one area. A figure that misses its target is printed as
@@ -16,7 +17,8 @@ const areas: Record<
 > = {
 	app: appBench,
 	board: boardBench,
-	browser: browserBench
+	browser: browserBench,
+	search: searchBench
 };
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });

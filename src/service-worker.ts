@@ -54,20 +54,25 @@ sw.addEventListener('fetch', (event) => {
 		return;
 	}
 	if (!keepable(url)) return;
-	event.respondWith(networkFirst(request));
+	event.respondWith(networkFirst(event));
 });
 
-async function networkFirst(request: Request): Promise<Response> {
-	const cache = await caches.open(PAGES);
+async function networkFirst(event: FetchEvent): Promise<Response> {
+	const { request } = event;
 	try {
 		const response = await fetch(request);
-		// Only complete, successful pages: never a redirect to /login or an error page.
-		if (response.status === 200 && response.type === 'basic') {
-			await cache.put(request, response.clone());
+		// Only complete, successful pages: never a redirect to /login or an error page, nor what
+		// the server marks no-store (search results as you type: offline, search reads the boards).
+		const noStore = /no-store/.test(response.headers.get('cache-control') ?? '');
+		if (response.status === 200 && response.type === 'basic' && !noStore) {
+			// Kept in the background: the page gets its response at once, not after the copy is
+			// written (that wait delayed every page, a big board's first screen included).
+			const copy = response.clone();
+			event.waitUntil(caches.open(PAGES).then((cache) => cache.put(request, copy)));
 		}
 		return response;
 	} catch (err) {
-		const hit = await cache.match(request);
+		const hit = await caches.match(request, { cacheName: PAGES });
 		if (hit) return hit;
 		throw err;
 	}

@@ -10,6 +10,8 @@ declare module 'autocannon' {
 		pipelining?: number;
 		timeout?: number;
 		headers?: Record<string, string>;
+		/** Requests each connection sends in turn (paths relative to `url`). */
+		requests?: { path: string; method?: string }[];
 	};
 	type Histogram = {
 		average: number;
