@@ -1,9 +1,14 @@
 import * as auth from './messages/auth';
 import * as boards from './messages/boards';
 import * as common from './messages/common';
+import * as files from './messages/files';
+import * as deal from './messages/deal';
+import * as deals from './messages/deals';
+import * as customers from './messages/customers';
 import * as mail from './messages/mail';
 import * as orgs from './messages/orgs';
 import * as pipelines from './messages/pipelines';
+import * as search from './messages/search';
 import * as shell from './messages/shell';
 
 // Typed dictionaries, one file per domain. Each `en` is typed against its `vi`, so a key missing
@@ -19,7 +24,12 @@ const vi = {
 	...orgs.vi,
 	...mail.vi,
 	...boards.vi,
-	...pipelines.vi
+	...pipelines.vi,
+	...deal.vi,
+	...deals.vi,
+	...customers.vi,
+	...files.vi,
+	...search.vi
 };
 const en: Record<keyof typeof vi, string> = {
 	...common.en,
@@ -28,7 +38,12 @@ const en: Record<keyof typeof vi, string> = {
 	...orgs.en,
 	...mail.en,
 	...boards.en,
-	...pipelines.en
+	...pipelines.en,
+	...deal.en,
+	...deals.en,
+	...customers.en,
+	...files.en,
+	...search.en
 };
 
 export type MessageKey = keyof typeof vi;

@@ -62,7 +62,7 @@ test('a deal’s page records contacts, amounts, owner and statuses, and its tim
 	await expect(timeline).toContainText('45.000.000');
 
 	// Notes are shared text, saved as typed.
-	await drawer.getByLabel('Ghi chú').fill('Khách hẹn chiều thứ Bảy, gọi trước 30 phút.');
+	await drawer.getByLabel('Ghi chú giao dịch').fill('Khách hẹn chiều thứ Bảy, gọi trước 30 phút.');
 
 	// Statuses: Won, then Lost (a reason is required), then Standby (a date is required).
 	await drawer.getByRole('button', { name: 'Thắng', exact: true }).click();
@@ -78,12 +78,18 @@ test('a deal’s page records contacts, amounts, owner and statuses, and its tim
 	await expect(drawer.getByText('Lý do thua: Giá cao hơn đối thủ')).toBeVisible();
 	await expect(timeline).toContainText('“Thua”');
 
-	// Starred.
+	// Open again and starred: the deals list's "★ Tiềm năng" view has it.
+	await drawer.getByRole('button', { name: 'Đang mở', exact: true }).click();
 	await drawer.getByRole('button', { name: 'Tiềm năng' }).click();
 	await expect(drawer.getByRole('button', { name: 'Tiềm năng' })).toHaveAttribute(
 		'aria-pressed',
 		'true'
 	);
+	const orgPath = /\/o\/[0-9a-f-]+/.exec(page.url())![0];
+	const list = await context.newPage();
+	await list.goto(`${orgPath}/deals`);
+	await list.getByRole('link', { name: '★ Tiềm năng' }).click();
+	await expect(list.getByRole('link', { name: title }).first()).toBeVisible();
 
 	// Another existing customer, found by typing part of a phone or name.
 	await drawer.getByRole('button', { name: 'Sửa khách hàng' }).click();
@@ -97,7 +103,7 @@ test('a deal’s page records contacts, amounts, owner and statuses, and its tim
 	await expect(timeline).toContainText('giao cho Lê Văn Nam');
 
 	// Standby: leaves the board.
-	await drawer.getByRole('button', { name: 'Tạm hoãn', exact: true }).click();
+	await drawer.getByRole('button', { name: 'Standby', exact: true }).click();
 	await drawer.getByLabel('Mở lại vào ngày').fill('2027-03-01');
 	await drawer.getByRole('button', { name: 'Xác nhận' }).click();
 	await expect(drawer.getByText(/Mở lại vào ngày: /)).toBeVisible();
@@ -106,6 +112,10 @@ test('a deal’s page records contacts, amounts, owner and statuses, and its tim
 	await expect(page).not.toHaveURL(/\?deal=/);
 	await page.getByTestId('filter-status').selectOption('all');
 	await expect(page.getByRole('link', { name: title })).toHaveCount(0);
+	// … and is listed under Standby with its reopen date.
+	await list.goto(`${orgPath}/deals`);
+	await list.getByRole('link', { name: 'Standby', exact: true }).click();
+	await expect(list.getByRole('link', { name: title }).first()).toBeVisible();
 
 	await context.close();
 

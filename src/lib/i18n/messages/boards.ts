@@ -19,7 +19,7 @@ export const vi = {
 	'board.card.readOnly': 'Chỉ xem: giao dịch của người khác',
 	'board.status.won': 'Thắng',
 	'board.status.lost': 'Thua',
-	'board.status.standby': 'Tạm hoãn',
+	'board.status.standby': 'Standby',
 	'board.status.open': 'Đang mở',
 	'board.save.saved': 'Đã lưu',
 	'board.save.saving': 'Đang lưu…',
