@@ -18,7 +18,7 @@ export const vi = {
 	'search.status.open': 'Đang mở',
 	'search.status.won': 'Thắng',
 	'search.status.lost': 'Thua',
-	'search.status.standby': 'Tạm hoãn',
+	'search.status.standby': 'Standby',
 	'search.keys': '↑↓ để chọn · Enter để mở · Esc để đóng',
 	'search.results': '{count} kết quả',
 	'search.error.empty': 'Hãy nhập nội dung cần tìm.',
