@@ -112,6 +112,10 @@ export const deals = pgTable(
 	(t) => [
 		index('deals_pipeline_id_owner_id_idx').on(t.pipelineId, t.ownerId),
 		index('deals_org_id_stage_id_idx').on(t.orgId, t.stageId),
+		// A customer's deals (customer page, merge, the customers list's deal counts).
+		index('deals_org_id_customer_id_idx')
+			.on(t.orgId, t.customerId)
+			.where(sql`${t.customerId} is not null`),
 		// The deals list (deals.repo.ts): newest first by default, and the Standby view.
 		index('deals_org_id_created_at_id_idx').on(t.orgId, t.createdAt, t.id),
 		index('deals_org_id_amount_id_idx').on(t.orgId, t.amount, t.id),

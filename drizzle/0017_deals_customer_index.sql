@@ -1,0 +1,1 @@
+CREATE INDEX "deals_org_id_customer_id_idx" ON "deals" USING btree ("org_id","customer_id") WHERE "deals"."customer_id" is not null;
