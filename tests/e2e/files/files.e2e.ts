@@ -50,6 +50,10 @@ test('a PDF and an image are attached to a deal and previewed', async ({ browser
 	await expect(pdfRow).toContainText('Trần Quốc Huy');
 	await expect(pngRow).toContainText('Báo giá lần 2, đã gửi khách');
 	await expect(progress).toHaveCount(0);
+	// The deal's timeline records both attachments with who attached them.
+	const timeline = page.getByTestId('deal-drawer').getByTestId('timeline');
+	await expect(timeline).toContainText(`Trần Quốc Huy đính kèm tệp “${pdfName}”`);
+	await expect(timeline).toContainText(`đính kèm tệp “${pngName}”`);
 	// The photo's thumbnail, made by a job a moment after the upload.
 	await expect(pngRow.locator('img')).toHaveJSProperty('naturalWidth', 320, { timeout: 15_000 });
 

@@ -78,6 +78,8 @@ export const vi = {
 	'deal.timeline.status': '{actor} chuyển trạng thái sang “{to}”',
 	'deal.timeline.owner': '{actor} giao cho {to} (trước đó: {from})',
 	'deal.timeline.contact': '{actor} ghi liên hệ ({kind}): {summary}',
+	'deal.timeline.file': '{actor} đính kèm tệp “{name}”',
+	'deal.timeline.fileRemoved': '{actor} xoá tệp “{name}”',
 	'deal.timeline.someone': 'Hệ thống',
 	'deal.timeline.unknownStage': 'giai đoạn đã xoá'
 };
@@ -161,6 +163,8 @@ export const en: Record<keyof typeof vi, string> = {
 	'deal.timeline.status': '{actor} set the status to “{to}”',
 	'deal.timeline.owner': '{actor} gave it to {to} (before: {from})',
 	'deal.timeline.contact': '{actor} logged a contact ({kind}): {summary}',
+	'deal.timeline.file': '{actor} attached “{name}”',
+	'deal.timeline.fileRemoved': '{actor} removed “{name}”',
 	'deal.timeline.someone': 'The system',
 	'deal.timeline.unknownStage': 'a deleted stage'
 };

@@ -1,11 +1,21 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db';
-import { dealEvents, dealOwnerChanges, deals, users, type Role } from '../db/schema';
+import { dealEvents, dealOwnerChanges, deals, files, users, type Role } from '../db/schema';
 import { visibleDeals } from './visibility';
 
 export type TimelineEntry =
 	| {
 			kind: 'created' | 'stage' | 'amount' | 'status';
+			id: string;
+			at: string;
+			actor: string | null;
+			from: string | null;
+			to: string | null;
+			note: string | null;
+	  }
+	| {
+			/** A file attached (`to` = its name) or removed (`from` = its name). */
+			kind: 'file' | 'fileRemoved';
 			id: string;
 			at: string;
 			actor: string | null;
@@ -47,11 +57,24 @@ export async function timeline(
 		.from(dealOwnerChanges)
 		.where(and(eq(dealOwnerChanges.dealId, dealId), eq(dealOwnerChanges.orgId, orgId)))
 		.orderBy(asc(dealOwnerChanges.createdAt));
+	const attached = await db
+		.select({
+			id: files.id,
+			name: files.name,
+			note: files.note,
+			uploadedBy: files.uploadedBy,
+			createdAt: files.createdAt,
+			deletedAt: files.deletedAt,
+			deletedBy: files.deletedBy
+		})
+		.from(files)
+		.where(and(eq(files.dealId, dealId), eq(files.orgId, orgId), eq(files.status, 'ready')));
 	const ids = [
 		...new Set(
 			[
 				...events.map((e) => e.actorId),
-				...owners.flatMap((o) => [o.changedBy, o.fromOwnerId, o.toOwnerId])
+				...owners.flatMap((o) => [o.changedBy, o.fromOwnerId, o.toOwnerId]),
+				...attached.flatMap((f) => [f.uploadedBy, f.deletedBy])
 			].filter((id): id is string => id !== null)
 		)
 	];
@@ -76,6 +99,26 @@ export async function timeline(
 			to: e.toValue,
 			note: e.note
 		})),
+		...attached.map((f) => ({
+			kind: 'file' as const,
+			id: `${f.id}:added`,
+			at: f.createdAt.toISOString(),
+			actor: nameOf(f.uploadedBy),
+			from: null,
+			to: f.name,
+			note: f.note || null
+		})),
+		...attached
+			.filter((f) => f.deletedAt !== null)
+			.map((f) => ({
+				kind: 'fileRemoved' as const,
+				id: `${f.id}:removed`,
+				at: f.deletedAt!.toISOString(),
+				actor: nameOf(f.deletedBy),
+				from: f.name,
+				to: null,
+				note: null
+			})),
 		...owners.map((o) => ({
 			kind: 'owner' as const,
 			id: o.id,
