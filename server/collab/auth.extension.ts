@@ -1,5 +1,5 @@
 import type { Extension, onAuthenticatePayload } from '@hocuspocus/server';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { parseBoardDocName, type BoardDocName } from '$lib/board/doc';
 import { parseDealDocName } from '$lib/deal/doc';
 import type { Db } from '$lib/server/db';
@@ -41,7 +41,9 @@ export function authExtension({ db }: { db: Db }): Extension {
 					memberships,
 					and(eq(memberships.orgId, pipelines.orgId), eq(memberships.userId, userId))
 				)
-				.where(eq(pipelines.id, board.pipelineId));
+				// An archived pipeline's board is closed (the page answers 404 too); the server's
+				// own direct connections, which pass no auth, still reach its documents.
+				.where(and(eq(pipelines.id, board.pipelineId), isNull(pipelines.archivedAt)));
 			if (!row) throw new Error('forbidden');
 			const base = { orgId: row.orgId, role: row.role, pipelineId: board.pipelineId };
 			if (board.kind === 'pipeline') {

@@ -6,10 +6,16 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dealsDocName, pipelineDocName } from '../../../src/lib/board/doc';
+import { dealDocName } from '../../../src/lib/deal/doc';
 import { initPipeline, setPipelineSettings } from '../../../src/lib/board/ops';
 import * as session from '../../../src/lib/server/auth/session';
 import * as collabLog from '../../../src/lib/server/collab/log';
-import { collabDocuments, collabUpdates, pipelines } from '../../../src/lib/server/db/schema';
+import {
+	collabDocuments,
+	collabUpdates,
+	deals,
+	pipelines
+} from '../../../src/lib/server/db/schema';
 import { startApp } from '../../support/app-server';
 import { connect } from '../../support/collab-client';
 import { addMember, createOrg, createUser } from '../../support/factories';
@@ -169,6 +175,51 @@ describe('board documents on the collab socket', () => {
 		// The outsider owns the foreign pipeline's organisation but not ours.
 		await expectRefused(outsider.id, pipelineDocName(p));
 		await expectRefused(outsider.id, dealsDocName(p, outsider.id));
+	});
+
+	it('refuses every document of an archived pipeline', async () => {
+		const archived = await pipelineWith({});
+		await expectReadWrite(owner.id, pipelineDocName(archived.id));
+		await app.db
+			.update(pipelines)
+			.set({ archivedAt: new Date() })
+			.where(eq(pipelines.id, archived.id));
+		await expectRefused(owner.id, pipelineDocName(archived.id));
+		await expectRefused(owner.id, dealsDocName(archived.id, rep.id));
+	});
+
+	it('[D1] opens a deal’s document under the rule of the shard holding its card', async () => {
+		const dealIn = async (pipelineId: string, ownerId: string) => {
+			const id = uuidv7();
+			const now = new Date();
+			await app.db.insert(deals).values({
+				id,
+				orgId: org.id,
+				pipelineId,
+				ownerId,
+				title: 'Máy lọc nước',
+				position: 'a0',
+				amount: 0,
+				starred: false,
+				status: 'open',
+				createdAt: now,
+				updatedAt: now,
+				stageEnteredAt: now
+			});
+			return dealDocName(id);
+		};
+		const own = await dealIn(p, rep.id);
+		const colleague = await dealIn(p, otherRep.id);
+		const hidden = await dealIn(ownOnly.id, otherRep.id);
+		await expectReadWrite(rep.id, own);
+		await expectReadOnly(rep.id, colleague);
+		await expectRefused(rep.id, hidden);
+		await expectReadWrite(manager.id, hidden);
+		await expectReadOnly(accountant.id, own);
+		await expectRefused(outsider.id, own);
+		// A deal the projection does not know (yet) is refused, as is a malformed name.
+		await expectRefused(owner.id, dealDocName(uuidv7()));
+		await expectRefused(owner.id, `deal:${p}x`);
 	});
 
 	it("never sends a rep's socket another rep's shard in own mode (checked on the wire)", async () => {
