@@ -1,37 +1,8 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { TimelineEntry } from '$lib/deal/timeline';
 import type { Tx } from '../db';
 import { dealEvents, dealOwnerChanges, deals, files, users, type Role } from '../db/schema';
 import { visibleDeals } from './visibility';
-
-export type TimelineEntry =
-	| {
-			kind: 'created' | 'stage' | 'amount' | 'status';
-			id: string;
-			at: string;
-			actor: string | null;
-			from: string | null;
-			to: string | null;
-			note: string | null;
-	  }
-	| {
-			/** A file attached (`to` = its name) or removed (`from` = its name). */
-			kind: 'file' | 'fileRemoved';
-			id: string;
-			at: string;
-			actor: string | null;
-			from: string | null;
-			to: string | null;
-			note: string | null;
-	  }
-	| {
-			kind: 'owner';
-			id: string;
-			at: string;
-			actor: string | null;
-			from: string | null;
-			to: string | null;
-			note: null;
-	  };
 
 /**
  * A deal's recorded history, oldest first: what the projection saw change (deal_events) and its
