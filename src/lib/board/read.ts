@@ -162,13 +162,14 @@ export function boardDeals(dealDocs: readonly Y.Doc[]): Deal[] {
 			// The old copy of a deal handed to another owner is not shown (SPEC B19).
 			if (deal.movedTo !== undefined) continue;
 			const seen = byId.get(id);
-			if (!seen || preferred(deal, seen)) byId.set(id, deal);
+			if (!seen || preferredCopy(deal, seen)) byId.set(id, deal);
 		}
 	}
 	return [...byId.values()];
 }
 
-function preferred(a: Deal, b: Deal) {
+/** Of two copies of one deal, whether the board shows `a` rather than `b` (SPEC B16). */
+export function preferredCopy(a: Deal, b: Deal) {
 	return a.updatedAt !== b.updatedAt ? a.updatedAt > b.updatedAt : a.ownerId > b.ownerId;
 }
 

@@ -3,8 +3,9 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { dealDocName } from '$lib/deal/doc';
 import { dealsDocName, pipelineDocName, readSettings, type PipelineSettings } from '../doc';
+import { LiveColumns } from '../live-columns';
 import { isOrigin } from '../origin';
-import { columns, type Column } from '../read';
+import type { Column } from '../read';
 import { clearPending, readPending, writePending } from './local';
 
 // One open board in the browser: the pipeline document plus every owner shard the viewer may
@@ -33,9 +34,20 @@ export type SaveState = 'connecting' | 'saved' | 'saving' | 'offline';
 type Entry = {
 	name: string;
 	doc: Y.Doc;
-	provider: HocuspocusProvider;
+	/** Null until the local copy is loaded (see `whenLocal`). */
+	provider: HocuspocusProvider | null;
 	local: IndexeddbPersistence;
+	/** What this browser keeps of the document is in it. */
+	localLoaded: boolean;
+	/** That local copy held something (the board was opened here before). */
+	hadLocal: boolean;
+	/** Synced with the server at least once this session. */
+	serverSynced: boolean;
 };
+
+// A local copy that takes longer than this to load (a blocked or broken IndexedDB) no longer
+// holds up the connection to the server.
+const LOCAL_TIMEOUT_MS = 4000;
 
 export class BoardSession {
 	readonly pipelineId: string;
@@ -53,6 +65,12 @@ export class BoardSession {
 	peers = $state.raw<Peer[]>([]);
 	/** True once the board has something to show (from IndexedDB or the server). */
 	ready = $state(false);
+	/**
+	 * True once the board shows the documents themselves and takes edits: every document loaded
+	 * from this browser or synced with the server (or, offline, whatever is here). Until then the
+	 * page shows the server's preview of the first screen.
+	 */
+	live = $state(false);
 	/** True once every document has synced with the server at least once this session. */
 	synced = $state(false);
 	/** A document the server refused (e.g. access changed): the page offers a reload. */
@@ -60,7 +78,11 @@ export class BoardSession {
 
 	#socket: HocuspocusProviderWebsocket;
 	#entries: Entry[] = [];
+	/** The board's own documents (pipeline and shards), not the deal documents opened later. */
+	#boardEntries: Entry[] = [];
+	#columns: LiveColumns;
 	#frame = 0;
+	#holds = 0;
 	#connected = false;
 	#destroyed = false;
 
@@ -78,7 +100,8 @@ export class BoardSession {
 		});
 		this.#socket.on('status', ({ status }: { status: string }) => {
 			this.#connected = status === 'connected';
-			this.#updateSaveState();
+			// Offline, the board shows what this browser has, even a shard it never kept.
+			this.#changed();
 		});
 
 		// The browser knows before a ping times out: drop the socket at once when the network goes,
@@ -90,6 +113,10 @@ export class BoardSession {
 		for (const ownerId of input.ownerIds) {
 			this.shards.set(ownerId, this.#open(dealsDocName(input.pipelineId, ownerId), false));
 		}
+		this.#columns = new LiveColumns({
+			pipelineDoc: this.pipelineDoc,
+			dealDocs: [...this.shards.values()]
+		});
 		this.#recompute();
 	}
 
@@ -106,8 +133,24 @@ export class BoardSession {
 
 	/** Tells the others which card this person is dragging or editing (or nothing). */
 	setActivity(activity: { dealId: string; action: 'dragging' | 'editing' } | null) {
-		const awareness = this.#entries[0]?.provider.awareness;
+		const awareness = this.#boardEntries[0]?.provider?.awareness;
 		awareness?.setLocalStateField('activity', activity);
+	}
+
+	/**
+	 * Keeps `columns` as they are until the returned function is called: a drag rearranges what
+	 * the board shows, and new columns in the middle of it would put the dragged card back and
+	 * cost a frame. Changes that arrive meanwhile show at the next frame after the release.
+	 */
+	hold(): () => void {
+		this.#holds += 1;
+		let released = false;
+		return () => {
+			if (released) return;
+			released = true;
+			this.#holds -= 1;
+			this.#schedule();
+		};
 	}
 
 	/**
@@ -121,7 +164,7 @@ export class BoardSession {
 		const name = dealDocName(dealId);
 		const doc = new Y.Doc();
 		const local = new IndexeddbPersistence(`chot:${this.me.id}:${name}`, doc);
-		let entry: Entry | undefined;
+		let entry: (Entry & { provider: HocuspocusProvider }) | undefined;
 		let retry: ReturnType<typeof setTimeout> | undefined;
 		let closed = false;
 		const attach = (attempt: number) => {
@@ -140,11 +183,22 @@ export class BoardSession {
 				retry = setTimeout(() => attach(attempt + 1), Math.min(500 * 2 ** attempt, 15_000));
 			});
 			provider.attach();
-			entry = { name, doc, provider, local };
+			entry = {
+				name,
+				doc,
+				provider,
+				local,
+				localLoaded: true,
+				hadLocal: false,
+				serverSynced: false
+			};
 			this.#entries.push(entry);
 			this.#updateSaveState();
 		};
-		attach(0);
+		// Connected once the local copy is in, so the server is not sent it all again (`whenLocal`).
+		const stopWaiting = whenLocal(local, () => {
+			if (!closed) attach(0);
+		});
 		const counted = (_update: Uint8Array, origin: unknown) => {
 			if (isOrigin(origin) && origin.kind === 'user') {
 				this.pending += 1;
@@ -157,6 +211,7 @@ export class BoardSession {
 			doc,
 			close: () => {
 				closed = true;
+				stopWaiting();
 				clearTimeout(retry);
 				const last = entry;
 				const finish = () => {
@@ -188,8 +243,9 @@ export class BoardSession {
 		window.removeEventListener('offline', this.#goOffline);
 		window.removeEventListener('online', this.#goOnline);
 		cancelAnimationFrame(this.#frame);
+		this.#columns.destroy();
 		for (const e of this.#entries) {
-			e.provider.destroy();
+			e.provider?.destroy();
 			void e.local.destroy();
 		}
 		this.#socket.destroy();
@@ -199,51 +255,97 @@ export class BoardSession {
 		const doc = new Y.Doc();
 		// Per user: two people sharing a browser never read each other's cached boards.
 		const local = new IndexeddbPersistence(`chot:${this.me.id}:${name}`, doc);
-		local.on('synced', () => {
-			if (!this.ready && this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
-			this.#schedule();
-		});
-		const provider = new HocuspocusProvider({
-			websocketProvider: this.#socket,
+		// Yjs encodes every transaction for the document's 'update' listeners. y-indexeddb's own
+		// listener ignores what it loads, so it listens only once the local copy is in: encoding
+		// a 5,000-deal shard again for nothing took ~0.3 s of a warm open.
+		doc.off('update', local._storeUpdate);
+		const entry: Entry = {
 			name,
-			document: doc,
-			// Presence lives on the pipeline document only: one awareness per board. Hocuspocus
-			// needs at least one awareness per socket for its keep-alive.
-			...(withAwareness ? {} : { awareness: null })
+			doc,
+			provider: null,
+			local,
+			localLoaded: false,
+			hadLocal: false,
+			serverSynced: false
+		};
+		this.#entries.push(entry);
+		this.#boardEntries.push(entry);
+		local.on('synced', () => {
+			entry.localLoaded = true;
+			entry.hadLocal = doc.store.clients.size > 0;
+			if (!this.ready && this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
+			this.#changed();
 		});
-		provider.on('synced', () => {
-			if (this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
-			this.#updateSaveState();
-			this.#schedule();
-		});
-		provider.on('unsyncedChanges', () => this.#updateSaveState());
-		provider.on('authenticationFailed', () => {
-			this.refused = true;
-		});
-		if (withAwareness) {
-			provider.awareness?.setLocalStateField('user', this.me);
-			provider.on('awarenessChange', () => this.#readPeers(provider));
-		}
-		// Required with a shared websocketProvider (stack-notes), or it never syncs.
-		provider.attach();
-		doc.on('update', (_update: Uint8Array, origin: unknown) => {
-			// Count edits made here (named ops carry an Origin); remote and cached ones are not ours.
-			if (isOrigin(origin) && origin.kind === 'user') {
-				this.pending += 1;
-				writePending(this.me.id, this.pipelineId, this.pending);
-				this.#updateSaveState();
+		// The provider connects once the local copy is in the document: its sync then asks the
+		// server only for what is missing here and sends only what the server lacks. Before, it
+		// saw the loaded copy as a local edit and sent the whole document back to the server,
+		// which logged it again (4 MB for a 5,000-deal shard, on every warm open).
+		whenLocal(local, () => {
+			if (this.#destroyed) return;
+			doc.on('update', local._storeUpdate);
+			doc.on('update', (_update: Uint8Array, origin: unknown) => {
+				// Count edits made here (named ops carry an Origin); remote ones are not ours.
+				if (isOrigin(origin) && origin.kind === 'user') {
+					this.pending += 1;
+					writePending(this.me.id, this.pipelineId, this.pending);
+					this.#updateSaveState();
+				}
+				this.#schedule();
+			});
+			const provider = new HocuspocusProvider({
+				websocketProvider: this.#socket,
+				name,
+				document: doc,
+				// Presence lives on the pipeline document only: one awareness per board. Hocuspocus
+				// needs at least one awareness per socket for its keep-alive.
+				...(withAwareness ? {} : { awareness: null })
+			});
+			provider.on('synced', () => {
+				entry.serverSynced = true;
+				if (this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
+				this.#changed();
+			});
+			provider.on('unsyncedChanges', () => this.#updateSaveState());
+			provider.on('authenticationFailed', () => {
+				this.refused = true;
+				this.#changed();
+			});
+			if (withAwareness) {
+				provider.awareness?.setLocalStateField('user', this.me);
+				provider.on('awarenessChange', () => this.#readPeers(provider));
 			}
-			this.#schedule();
+			entry.provider = provider;
+			// Required with a shared websocketProvider (stack-notes), or it never syncs.
+			provider.attach();
+			this.#updateSaveState();
 		});
-		this.#entries.push({ name, doc, provider, local });
 		return doc;
+	}
+
+	// A document loaded or synced: the board may be complete now. Shown at once rather than at
+	// the next frame, so the page never says "saved" over the preview.
+	#changed() {
+		if (this.#destroyed) return;
+		this.#updateSaveState();
+		if (!this.live && this.ready) {
+			const complete = this.#boardEntries.every(
+				(e) => e.serverSynced || (e.localLoaded && e.hadLocal)
+			);
+			if (complete || this.saveState === 'offline' || this.refused) {
+				this.#recompute();
+				this.live = true;
+				return;
+			}
+		}
+		this.#schedule();
 	}
 
 	#updateSaveState() {
 		if (this.#destroyed) return;
 		const providers = this.#entries.map((e) => e.provider);
-		const allSynced = providers.every((p) => p.isSynced);
-		const unacked = providers.reduce((n, p) => n + p.unsyncedChanges, 0);
+		// A document not connected yet (its local copy still loading) is not synced.
+		const allSynced = providers.every((p) => p?.isSynced === true);
+		const unacked = providers.reduce((n, p) => n + (p?.unsyncedChanges ?? 0), 0);
 		if (this.#connected && allSynced && unacked === 0) {
 			// Every provider has sent what it holds (its sync step 2 on connect carries edits made
 			// offline, even before a reload) and the server has acknowledged it: it is in PostgreSQL.
@@ -277,18 +379,51 @@ export class BoardSession {
 		this.peers = out;
 	}
 
-	// Documents change in bursts (a sync, a flurry of remote moves): read the board once a frame.
+	// Documents change in bursts (a sync, a flurry of remote moves): read the board once a frame,
+	// and not while a drag holds it.
 	#schedule() {
 		if (this.#frame || this.#destroyed) return;
 		this.#frame = requestAnimationFrame(() => {
 			this.#frame = 0;
-			this.#recompute();
+			if (this.#holds === 0) this.#recompute();
 		});
 	}
 
 	#recompute() {
-		this.settings = readSettings(this.pipelineDoc);
-		this.columns = columns({ pipelineDoc: this.pipelineDoc, dealDocs: [...this.shards.values()] });
+		const settings = readSettings(this.pipelineDoc);
+		const s = this.settings;
+		if (
+			settings.name !== s.name ||
+			settings.visibility !== s.visibility ||
+			settings.editing !== s.editing
+		) {
+			this.settings = settings;
+		}
+		// Only the cards and columns the documents changed are read again (LiveColumns); an
+		// unchanged board is the same array, so nothing downstream runs.
+		const columns = this.#columns.read();
+		if (columns !== this.columns) this.columns = columns;
 		if (!this.ready && this.pipelineDoc.getMap('stages').size > 0) this.ready = true;
 	}
+}
+
+/**
+ * Runs `fn` once the local copy is loaded into the document, or after LOCAL_TIMEOUT_MS if
+ * IndexedDB does not answer. Returns a function that cancels the wait.
+ */
+function whenLocal(local: IndexeddbPersistence, fn: () => void): () => void {
+	let done = false;
+	const run = () => {
+		if (done) return;
+		done = true;
+		clearTimeout(timer);
+		fn();
+	};
+	const timer = setTimeout(run, LOCAL_TIMEOUT_MS);
+	if (local.synced) run();
+	else void local.whenSynced.then(run);
+	return () => {
+		done = true;
+		clearTimeout(timer);
+	};
 }
