@@ -1,7 +1,13 @@
 import type * as Y from 'yjs';
 import { dealStatuses, dealsMap, stagesMap, type Deal, type DealStatus } from './doc';
-import { compareOrder } from './order';
-import { preferredCopy, readCard, stageIndex, type Column, type StageIndex } from './read';
+import {
+	columnOf,
+	preferredCopy,
+	readCard,
+	stageIndex,
+	type Column,
+	type StageIndex
+} from './read';
 
 /**
  * `columns()` kept up to date as the documents change (SPEC B16), for the browser: a 5,000-card
@@ -126,21 +132,7 @@ export class LiveColumns {
 		this.#columns = this.#index.stages.map((stage) => {
 			const kept = before.get(stage.id);
 			if (kept && !dirtyColumns.has(stage.id)) return kept;
-			const deals = [...this.#members.get(stage.id)!.values()].sort(compareOrder);
-			let total = 0;
-			let weightedPercent = 0;
-			for (const d of deals) {
-				total += d.amount;
-				const p = d.status === 'won' ? 100 : d.status === 'lost' ? 0 : stage.winProbability;
-				weightedPercent += d.amount * p;
-			}
-			return {
-				stage,
-				deals,
-				count: deals.length,
-				total,
-				weighted: Math.round(weightedPercent / 100)
-			};
+			return columnOf(stage, [...this.#members.get(stage.id)!.values()]);
 		});
 		return this.#columns;
 	}

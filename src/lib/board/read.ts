@@ -134,23 +134,23 @@ export function columns({
 		const stageId = resolve(deal.stageId);
 		if (stageId !== null) byStage.get(stageId)!.push(deal);
 	}
-	return stages.map((stage) => {
-		const deals = byStage.get(stage.id)!.sort(compareOrder);
-		let total = 0;
-		let weightedPercent = 0;
-		for (const d of deals) {
-			total += d.amount;
-			const p = d.status === 'won' ? 100 : d.status === 'lost' ? 0 : stage.winProbability;
-			weightedPercent += d.amount * p;
-		}
-		return {
-			stage,
-			deals,
-			count: deals.length,
-			total,
-			weighted: Math.round(weightedPercent / 100)
-		};
-	});
+	return stages.map((stage) => columnOf(stage, byStage.get(stage.id)!));
+}
+
+/**
+ * One column from its stage and its deals (sorted here): count, total and weighted expected
+ * amount (SPEC B15). Shared by `columns` and the incremental read model (live-columns.ts).
+ */
+export function columnOf(stage: Stage, deals: Deal[]): Column {
+	deals.sort(compareOrder);
+	let total = 0;
+	let weightedPercent = 0;
+	for (const d of deals) {
+		total += d.amount;
+		const p = d.status === 'won' ? 100 : d.status === 'lost' ? 0 : stage.winProbability;
+		weightedPercent += d.amount * p;
+	}
+	return { stage, deals, count: deals.length, total, weighted: Math.round(weightedPercent / 100) };
 }
 
 /** The cards of several shards, each deal id once: the copy updated last, then by owner id. */
