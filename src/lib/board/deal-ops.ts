@@ -152,6 +152,28 @@ export function setStar(
 	write(dealDoc, card, { starred: input.starred === true }, v.time(input.at), origin);
 }
 
+/**
+ * Writes the ledger figures the server computed for a deal (SPEC B21): `paid` and `overdue`,
+ * integer đồng ≥ 0. Server and job origins only; `updatedAt` is not touched (not an edit of the
+ * deal). Writes nothing when both are already what they should be.
+ */
+export function setLedger(
+	dealDoc: Y.Doc,
+	input: { dealId: string; paid: number; overdue: number },
+	origin: Origin
+) {
+	if (origin.kind === 'user') throw new BoardOpError('forbidden', { field: 'paid' });
+	const card = cardOf(dealDoc, input.dealId);
+	const paid = v.amount(input.paid, 'paid');
+	const overdue = v.amount(input.overdue, 'overdue');
+	if (card.get('paid') === paid && card.get('overdue') === overdue) return false;
+	dealDoc.transact(() => {
+		if (card.get('paid') !== paid) card.set('paid', paid);
+		if (card.get('overdue') !== overdue) card.set('overdue', overdue);
+	}, origin);
+	return true;
+}
+
 /** Lost needs `lostReason`, standby needs `standbyUntil` (YYYY-MM-DD); others clear both. */
 export function setStatus(
 	dealDoc: Y.Doc,

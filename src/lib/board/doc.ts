@@ -91,6 +91,13 @@ export type Deal = {
 	createdBy: string;
 	/** Set on the old copy when the deal was handed to another owner (SPEC B19). */
 	movedTo?: string;
+	/**
+	 * Ledger figures the server writes (SPEC B21): đồng received (payments not voided), and
+	 * đồng of instalments past due and unpaid as of `ledgerOn`. Absent until a payment or an
+	 * instalment exists. Never written by a client; never summed from the documents.
+	 */
+	paid?: number;
+	overdue?: number;
 };
 
 /** Every key a card may hold (SPEC B3); anything else on a card is an orphan. */
@@ -114,7 +121,9 @@ export const dealFields = [
 	'updatedAt',
 	'stageEnteredAt',
 	'createdBy',
-	'movedTo'
+	'movedTo',
+	'paid',
+	'overdue'
 ] as const satisfies readonly (keyof Omit<Deal, 'id'>)[];
 
 export const stageFields = [

@@ -24,7 +24,8 @@ export const boardErrorCodes = [
 	'deal_not_found',
 	'deal_exists',
 	'neighbour_not_found',
-	'invalid_position'
+	'invalid_position',
+	'forbidden'
 ] as const;
 
 export type BoardErrorCode = (typeof boardErrorCodes)[number];

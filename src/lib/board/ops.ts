@@ -17,6 +17,7 @@ export {
 	updateDealFields,
 	setStar,
 	setStatus,
+	setLedger,
 	removeDeal,
 	moveDealsFromDeletedStages,
 	type DealScope,

@@ -44,6 +44,10 @@ export function readCard(id: string, card: Y.Map<unknown>): Deal {
 		const v = card.get(key);
 		if (typeof v === 'string') deal[key] = v;
 	}
+	for (const key of ['paid', 'overdue'] as const) {
+		const v = card.get(key);
+		if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) deal[key] = v;
+	}
 	// Only the status's own companion is shown (SPEC B14); ops keep the other null, but a card
 	// written by anything else could hold one.
 	const lostReason = card.get('lostReason');

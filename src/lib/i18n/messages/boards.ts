@@ -97,7 +97,8 @@ export const vi = {
 	'board.error.deal_not_found': 'Giao dịch này không còn nữa.',
 	'board.error.deal_exists': 'Giao dịch đã tồn tại.',
 	'board.error.neighbour_not_found': 'Bảng vừa thay đổi. Hãy thử lại.',
-	'board.error.invalid_position': 'Bảng vừa thay đổi. Hãy thử lại.'
+	'board.error.invalid_position': 'Bảng vừa thay đổi. Hãy thử lại.',
+	'board.error.forbidden': 'Bạn không có quyền thay đổi mục này.'
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -199,5 +200,6 @@ export const en: Record<keyof typeof vi, string> = {
 	'board.error.deal_not_found': 'This deal is gone.',
 	'board.error.deal_exists': 'The deal already exists.',
 	'board.error.neighbour_not_found': 'The board just changed. Please try again.',
-	'board.error.invalid_position': 'The board just changed. Please try again.'
+	'board.error.invalid_position': 'The board just changed. Please try again.',
+	'board.error.forbidden': 'You may not change this.'
 };

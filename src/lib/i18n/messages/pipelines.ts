@@ -153,7 +153,8 @@ export const vi = {
 	'pipelines.error.deal_not_found': 'Không tìm thấy giao dịch.',
 	'pipelines.error.deal_exists': 'Giao dịch đã tồn tại.',
 	'pipelines.error.neighbour_not_found': 'Vị trí đã thay đổi, vui lòng thử lại.',
-	'pipelines.error.invalid_position': 'Vị trí không hợp lệ, vui lòng thử lại.'
+	'pipelines.error.invalid_position': 'Vị trí không hợp lệ, vui lòng thử lại.',
+	'pipelines.error.forbidden': 'Bạn không có quyền thay đổi mục này.'
 } as const;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -303,5 +304,6 @@ export const en: Record<keyof typeof vi, string> = {
 	'pipelines.error.deal_not_found': 'This deal could not be found.',
 	'pipelines.error.deal_exists': 'This deal already exists.',
 	'pipelines.error.neighbour_not_found': 'The position has changed; please try again.',
-	'pipelines.error.invalid_position': 'This position is not valid; please try again.'
+	'pipelines.error.invalid_position': 'This position is not valid; please try again.',
+	'pipelines.error.forbidden': 'You may not change this.'
 };

@@ -229,8 +229,8 @@ export async function insertEvents(
 	const createdDealIds: string[] = [];
 	for (const e of created) {
 		const rows =
-			await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, actor_id)
-			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue},
+			await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, amount, owner_id, actor_id)
+			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue}, ${e.amount}, ${e.ownerId},
 				-- The card's creator may be any UUID a client wrote: only a real user is named.
 				(select id from ${users} where id = ${e.actorId})
 			where not exists (select 1 from ${dealEvents} where deal_id = ${e.dealId} and kind = 'created')

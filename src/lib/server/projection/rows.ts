@@ -184,6 +184,8 @@ export type DealEventRow = {
 	fromValue: string | null;
 	toValue: string | null;
 	note: string | null;
+	amount: number;
+	ownerId: string;
 	actorId: string | null;
 };
 
@@ -203,7 +205,13 @@ export function dealEvents({
 	actorId: string | null;
 	amountReason: string | null;
 }): DealEventRow[] {
-	const base = { orgId: after.orgId, dealId: after.id, actorId };
+	const base = {
+		orgId: after.orgId,
+		dealId: after.id,
+		actorId,
+		amount: after.amount,
+		ownerId: after.ownerId
+	};
 	if (!before) {
 		// Who created it is on the card itself: a document's first reconcile after it loads can
 		// project a new card before the flush that knows whose update brought it.

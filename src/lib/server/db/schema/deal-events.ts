@@ -56,10 +56,21 @@ export const dealEvents = pgTable(
 		toValue: text(),
 		/** The amount's reason, or the lost reason / standby date with a status change. */
 		note: text(),
+		/**
+		 * The deal's expected amount (đồng) and owner right after the event: a win is credited
+		 * with the amount at that moment (commissions read these, never today's card). Null on
+		 * rows written before they were recorded.
+		 */
+		amount: bigint({ mode: 'number' }),
+		ownerId: uuid(),
 		actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
 		createdAt: createdAt()
 	},
-	(t) => [index('deal_events_deal_idx').on(t.dealId, t.createdAt)]
+	(t) => [
+		index('deal_events_deal_idx').on(t.dealId, t.createdAt),
+		// Commissions read wins and amount changes by month.
+		index('deal_events_org_id_kind_created_at_idx').on(t.orgId, t.kind, t.createdAt)
+	]
 );
 
 /**

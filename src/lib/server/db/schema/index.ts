@@ -9,3 +9,4 @@ export * from './deal-events';
 export * from './saved-views';
 export * from './search';
 export * from './files';
+export * from './money';
