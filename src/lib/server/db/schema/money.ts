@@ -18,6 +18,7 @@ import { files } from './files';
 import { organisations } from './orgs';
 import { pipelines } from './pipelines';
 import { users } from './users';
+import type { PaymentMethod } from '../../../money/methods';
 
 // Ledger state (design.md "Two kinds of state"): money lives only here, in integer đồng
 // (`bigint`), written by server actions in transactions, never merged by a CRDT. The board card
@@ -25,9 +26,6 @@ import { users } from './users';
 //
 // No foreign keys to `deals`: it is a read model a rebuild rewrites. Access is decided by
 // joining it (visibleDeals) at every request, as for files.
-
-export const paymentMethods = ['cash', 'transfer', 'card', 'other'] as const;
-export type PaymentMethod = (typeof paymentMethods)[number];
 
 /**
  * Money actually received for a deal (thanh toán). Rows are only ever inserted: a correction is
