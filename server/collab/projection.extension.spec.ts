@@ -40,6 +40,7 @@ import {
 	stages
 } from '$lib/server/db/schema';
 import { createLogger } from '$lib/server/log';
+import type { Runtime } from '$lib/server/runtime';
 import { rebuild } from '$lib/server/projection/rebuild';
 import {
 	boardRows,
@@ -65,7 +66,7 @@ const log = createLogger({ level: 'silent' });
 
 function collabServer({ flushAfterMs = 50 }: { flushAfterMs?: number } = {}) {
 	// The projection writes through the Hocuspocus it is an extension of, created below.
-	const changeDoc: ReturnType<typeof createCollabWriter> = (name, fn) => writer(name, fn);
+	const changeDoc: Runtime['changeDoc'] = (name, fn) => writer(name, fn);
 	const persistence = persistenceExtension({ db, log, requestCompaction: async () => {} });
 	const projection = projectionExtension({ db, log, changeDoc, flushAfterMs, retryAfterMs: 200 });
 	const hocuspocus = new Hocuspocus({
@@ -73,7 +74,9 @@ function collabServer({ flushAfterMs = 50 }: { flushAfterMs?: number } = {}) {
 		quiet: true,
 		extensions: [persistence, projection]
 	});
-	const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry));
+	const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry), {
+		holdMs: 0
+	});
 	const wss = new WebSocketServer({ noServer: true });
 	const server = http.createServer();
 	server.on('upgrade', (req, socket, head) => {
