@@ -3,6 +3,7 @@ import { Hocuspocus, type Extension } from '@hocuspocus/server';
 import IORedis from 'ioredis';
 import PgBoss from 'pg-boss';
 import type { Config } from '$lib/server/config';
+import { commissionsDueNow } from '$lib/server/commissions/enqueue';
 import { createDb } from '$lib/server/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '$lib/server/db/embedded';
 import { runMigrations } from '$lib/server/db/migrate';
@@ -85,7 +86,16 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		});
 		const limits = limitsExtension({ limits: config.collabLimits, counters: rt.counters, log });
 		// Keeps the stages and deals tables in step with the board documents.
-		const projection = projectionExtension({ db, log, changeDoc: rt.changeDoc });
+		const projection = projectionExtension({
+			db,
+			log,
+			changeDoc: rt.changeDoc,
+			// The month a win lands in is this one (C2); the nightly run covers anything missed.
+			onCommissionsChanged: ({ orgId }) =>
+				void commissionsDueNow(rt, { orgId }).catch((err) =>
+					log.warn({ err, orgId }, 'could not enqueue a commission computation')
+				)
+		});
 		// Carries late (offline) edits of a handed-over deal to its new owner's copy (SPEC B19).
 		const handover = handoverExtension({ changeDoc: rt.changeDoc, log });
 		// Keeps deal_activities in step with the deals' contact logs.
@@ -106,7 +116,8 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			extensions.unshift(redis);
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });
-		changeDoc = createCollabWriter(hocuspocus, (entry) => persistence.append(entry));
+		const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry));
+		changeDoc = writer;
 		const handleUpgrade = createUpgradeHandler({ rt, hocuspocus, sockets, limits });
 
 		const notices = embedded && config.seedDemo ? await seedDemoIfEmpty({ db, log, config }) : [];
@@ -131,6 +142,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			// wait for log writes still in flight (unacknowledged ones fail harmlessly and are resent
 			// by their clients) before the database goes away.
 			hocuspocus.closeConnections();
+			await writer.releaseAll();
 			// Flush the projection first: its last writes into documents are logged by persistence.
 			await handover.drain();
 			await projection.drain();

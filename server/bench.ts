@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import { appBench } from './bench/app';
 import { boardBench } from './bench/board';
 import { browserBench } from './bench/browser';
+import { commissionsBench } from './bench/commissions';
 import { printFigure, progress, type Figure } from './bench/figures';
 import { cleanup } from './bench/processes';
+import { receivablesBench } from './bench/receivables';
 import { searchBench } from './bench/search';
 
 // `npm run bench` (built to build/server/bench.js): every figure as one JSON line on stdout.
@@ -18,6 +20,8 @@ const areas: Record<
 	app: appBench,
 	board: boardBench,
 	browser: browserBench,
+	receivables: receivablesBench,
+	commissions: commissionsBench,
 	search: searchBench
 };
 

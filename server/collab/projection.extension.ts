@@ -66,10 +66,13 @@ export function projectionExtension({
 	log,
 	changeDoc,
 	flushAfterMs = 500,
-	retryAfterMs = 2000
+	retryAfterMs = 2000,
+	onCommissionsChanged
 }: {
 	db: Db;
 	log: Logger;
+	/** A flush recorded a win, a win undone, or a won deal's new amount (issue 5). */
+	onCommissionsChanged?: (input: { orgId: string }) => void;
 	/** Changes a document from the server (server/collab/direct.ts). */
 	changeDoc: ChangeDoc;
 	flushAfterMs?: number;
@@ -120,7 +123,7 @@ export function projectionExtension({
 				});
 				return;
 			}
-			const { rows, namedCustomers } = await projectShard(db, {
+			const { rows, namedCustomers, commissionsChanged } = await projectShard(db, {
 				orgId: t.orgId,
 				pipelineId: t.board.pipelineId,
 				ownerId: t.board.ownerId,
@@ -133,6 +136,7 @@ export function projectionExtension({
 				}
 			});
 			t.failures = 0;
+			if (commissionsChanged) onCommissionsChanged?.({ orgId: t.orgId });
 			if (resolveCustomers) resolveInlineCustomers(t, { rows, namedCustomers, attribution: dirty });
 		} catch (err) {
 			// Keep what was not projected, attribution included, and try again later, less often
@@ -241,7 +245,9 @@ export function projectionExtension({
 				for (const event of events) {
 					// A card or stage added, replaced or removed; or a field of one changed.
 					if (event.target === watched) for (const id of event.keys.keys()) mark(t, id, userId);
-					else if (typeof event.path[0] === 'string') mark(t, event.path[0], userId);
+					else if (typeof event.path[0] === 'string' && !onlyLedger(event.keys.keys())) {
+						mark(t, event.path[0], userId);
+					}
 				}
 			});
 			// The settings SQL needs (visibility, editing) are projected with the stages.
@@ -273,6 +279,12 @@ export function projectionExtension({
 		}
 	} satisfies Extension & { drain(): Promise<void> };
 	return extension;
+}
+
+/** The card's ledger figures are copies the server writes and no table reads (SPEC B21). */
+function onlyLedger(keys: Iterable<string>): boolean {
+	for (const key of keys) if (key !== 'paid' && key !== 'overdue') return false;
+	return true;
 }
 
 // Attribution (design.md): a client's update is its connection's user; a server-side change

@@ -1,12 +1,16 @@
 import type PgBoss from 'pg-boss';
 import type { Runtime } from '$lib/server/runtime';
 import * as compactDoc from './jobs/compact-doc.job';
+import * as computeCommissions from './jobs/compute-commissions.job';
 import * as makeThumbnail from './jobs/make-thumbnail.job';
+import * as refreshOverdue from './jobs/refresh-overdue.job';
 import * as sendMail from './jobs/send-mail.job';
 
 export type JobModule<T> = {
 	name: string;
 	queueOptions?: Omit<PgBoss.Queue, 'name'>;
+	/** Run on a cron schedule (pg-boss keeps one schedule per queue across instances). */
+	schedule?: { cron: string; data?: object };
 	/**
 	 * Runs one job; must be safe to run twice (pg-boss delivers at least once). Throw to have
 	 * pg-boss retry it with the queue's backoff. `lastAttempt`: no retry follows if this throws.
@@ -17,7 +21,9 @@ export type JobModule<T> = {
 const jobs: JobModule<never>[] = [
 	sendMail as JobModule<never>,
 	compactDoc as JobModule<never>,
-	makeThumbnail as JobModule<never>
+	makeThumbnail as JobModule<never>,
+	refreshOverdue as JobModule<never>,
+	computeCommissions as JobModule<never>
 ];
 
 // The code is the source of truth for each queue's policy: createQueue leaves an existing queue
@@ -26,6 +32,7 @@ export async function createQueues(boss: PgBoss) {
 	for (const job of jobs) {
 		await boss.createQueue(job.name, { name: job.name, ...job.queueOptions });
 		if (job.queueOptions) await boss.updateQueue(job.name, { name: job.name, ...job.queueOptions });
+		if (job.schedule) await boss.schedule(job.name, job.schedule.cron, job.schedule.data ?? {});
 	}
 }
 

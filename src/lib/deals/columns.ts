@@ -6,6 +6,7 @@ export const dealColumns = [
 	'customer',
 	'phone',
 	'amount',
+	'paid',
 	'stage',
 	'pipeline',
 	'owner',

@@ -26,6 +26,8 @@ export type DealFilters = {
 	/** Stage ids: a deal matches when it shows in that stage's column. */
 	stages: string[];
 	starred: boolean;
+	/** Only deals with an instalment past due and unpaid (issue 5). */
+	overdue: boolean;
 	createdFrom: string | null;
 	createdTo: string | null;
 	closeFrom: string | null;
@@ -46,6 +48,7 @@ export type ParsedFilters =
 const MULTI = ['owner', 'status', 'pipeline', 'stage'] as const;
 const SINGLE = [
 	'starred',
+	'overdue',
 	'created_from',
 	'created_to',
 	'close_from',
@@ -98,6 +101,7 @@ const schema = z
 		pipeline: list(z.string().refine(isUuid, { error: 'deals.filter.error.id' })),
 		stage: list(z.string().refine(isUuid, { error: 'deals.filter.error.id' })),
 		starred: z.enum(['1', 'true'], { error: 'deals.filter.error.starred' }).optional(),
+		overdue: z.enum(['1', 'true'], { error: 'deals.filter.error.overdue' }).optional(),
 		created_from: day,
 		created_to: day,
 		close_from: day,
@@ -133,6 +137,7 @@ export const emptyFilters: DealFilters = {
 	pipelines: [],
 	stages: [],
 	starred: false,
+	overdue: false,
 	createdFrom: null,
 	createdTo: null,
 	closeFrom: null,
@@ -199,6 +204,7 @@ export function parseDealFilters(
 			pipelines: [...(v.pipeline ?? [])].sort(),
 			stages: [...(v.stage ?? [])].sort(),
 			starred: v.starred !== undefined,
+			overdue: v.overdue !== undefined,
 			createdFrom: v.created_from ?? null,
 			createdTo: v.created_to ?? null,
 			closeFrom: v.close_from ?? null,
@@ -224,6 +230,7 @@ export function writeDealFilters(f: DealFilters): URLSearchParams {
 	for (const p of [...f.pipelines].sort()) out.append('pipeline', p);
 	for (const st of [...f.stages].sort()) out.append('stage', st);
 	if (f.starred) out.set('starred', '1');
+	if (f.overdue) out.set('overdue', '1');
 	if (f.createdFrom) out.set('created_from', f.createdFrom);
 	if (f.createdTo) out.set('created_to', f.createdTo);
 	if (f.closeFrom) out.set('close_from', f.closeFrom);
@@ -255,6 +262,7 @@ export function isFiltered(f: DealFilters): boolean {
 		f.pipelines.length > 0 ||
 		f.stages.length > 0 ||
 		f.starred ||
+		f.overdue ||
 		f.createdFrom !== null ||
 		f.createdTo !== null ||
 		f.closeFrom !== null ||

@@ -16,6 +16,12 @@ export type DealListRow = {
 	customerPhone: string | null;
 	/** Integer đồng. */
 	amount: number | null;
+	/**
+	 * Ledger figures (issue 5), đồng: received (payments not voided) and overdue on the schedule
+	 * as last written to the card (SPEC B21); null when the column was not asked for.
+	 */
+	paid: number | null;
+	overdue: number | null;
 	/** The column the deal shows in (a deleted stage's deals show where they went, SPEC B12). */
 	stageId: string | null;
 	stageName: string | null;

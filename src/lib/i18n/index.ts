@@ -1,13 +1,18 @@
 import * as auth from './messages/auth';
 import * as boards from './messages/boards';
+import * as commissions from './messages/commissions';
 import * as common from './messages/common';
+import * as contracts from './messages/contracts';
 import * as files from './messages/files';
+import * as ledger from './messages/ledger';
 import * as deal from './messages/deal';
 import * as deals from './messages/deals';
 import * as customers from './messages/customers';
 import * as mail from './messages/mail';
 import * as orgs from './messages/orgs';
+import * as payments from './messages/payments';
 import * as pipelines from './messages/pipelines';
+import * as receivables from './messages/receivables';
 import * as search from './messages/search';
 import * as shell from './messages/shell';
 
@@ -19,6 +24,7 @@ export const defaultLocale: Locale = 'vi';
 
 const vi = {
 	...common.vi,
+	...contracts.vi,
 	...shell.vi,
 	...auth.vi,
 	...orgs.vi,
@@ -29,10 +35,15 @@ const vi = {
 	...deals.vi,
 	...customers.vi,
 	...files.vi,
-	...search.vi
+	...search.vi,
+	...payments.vi,
+	...ledger.vi,
+	...commissions.vi,
+	...receivables.vi
 };
 const en: Record<keyof typeof vi, string> = {
 	...common.en,
+	...contracts.en,
 	...shell.en,
 	...auth.en,
 	...orgs.en,
@@ -43,7 +54,11 @@ const en: Record<keyof typeof vi, string> = {
 	...deals.en,
 	...customers.en,
 	...files.en,
-	...search.en
+	...search.en,
+	...payments.en,
+	...ledger.en,
+	...commissions.en,
+	...receivables.en
 };
 
 export type MessageKey = keyof typeof vi;

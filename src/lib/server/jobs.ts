@@ -5,7 +5,9 @@ import type PgBoss from 'pg-boss';
 export const queues = {
 	sendMail: 'send-mail',
 	compactDoc: 'compact-doc',
-	makeThumbnail: 'make-thumbnail'
+	makeThumbnail: 'make-thumbnail',
+	refreshOverdue: 'refresh-overdue',
+	computeCommissions: 'compute-commissions'
 } as const;
 
 export type SendMailJobData = { emailId: string };
@@ -13,6 +15,12 @@ export type SendMailJobData = { emailId: string };
 export type CompactDocJobData = { docName: string };
 /** Make the thumbnail of an image attached to a deal (server/workers/jobs/make-thumbnail.job.ts). */
 export type MakeThumbnailJobData = { fileId: string };
+
+/**
+ * Compute one month (`YYYY-MM-01`) of an organisation's commissions, or, scheduled nightly, every
+ * organisation's open months (server/workers/jobs/compute-commissions.job.ts).
+ */
+export type ComputeCommissionsJobData = { orgId: string; month: string } | { nightly: true };
 
 export type Queue = (typeof queues)[keyof typeof queues];
 

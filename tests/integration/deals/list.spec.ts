@@ -10,6 +10,7 @@ import {
 	type DealFilters
 } from '../../../src/lib/deals/filters';
 import { describeIssue } from '../../../src/lib/deals/issues';
+import { dealBalances } from '../../../src/lib/server/db/schema';
 import { translator } from '../../../src/lib/i18n';
 import * as deals from '../../../src/lib/server/deals/deals.repo';
 import { dealsExport } from '../../../src/lib/server/deals/export';
@@ -146,6 +147,32 @@ describe('filters', () => {
 		]);
 		expect(sorted(await keys(s.as.manager, 'amount_max=2,5 triệu'))).toEqual(['haB1', 'namB1']);
 		expect(await keys(s.as.manager, 'amount_min=0,1 tỷ')).toEqual(['huyB1']);
+	});
+
+	it('lists deals with money overdue, and shows paid and overdue from the ledger (issue 5)', async () => {
+		await db.insert(dealBalances).values([
+			{ dealId: s.ids.namA1, orgId: s.org.id, paid: 4_000_000, payments: 2, overdue: 1_500_000 },
+			{ dealId: s.ids.haB1, orgId: s.org.id, paid: 1_000_000, payments: 1, overdue: 0 }
+		]);
+		try {
+			expect(await keys(s.as.manager, 'overdue=1')).toEqual(['namA1']);
+			// A rep never sees another rep's own-only deal through the filter.
+			expect(await keys(s.as.ha, 'overdue=1')).toEqual([]);
+			const { rows } = await deals.list(db, {
+				...s.as.manager,
+				filters: filters(''),
+				limit: 500,
+				columns: ['title', 'paid']
+			});
+			const byKey = new Map(rows.map((r) => [s.keyOf(r.id), r]));
+			expect(byKey.get('namA1')).toMatchObject({ paid: 4_000_000, overdue: 1_500_000 });
+			expect(byKey.get('haB1')).toMatchObject({ paid: 1_000_000, overdue: 0 });
+			expect(byKey.get('namA2')).toMatchObject({ paid: null, overdue: null });
+			expect(byKey.get('namA1')!.amount).not.toBeNull();
+			expect(parseDealFilters(new URLSearchParams('overdue=yes')).ok).toBe(false);
+		} finally {
+			await db.delete(dealBalances);
+		}
 	});
 
 	it('combines filters with AND', async () => {

@@ -54,14 +54,19 @@ export async function setSettings(
 /** A deal created by its owner through collab, once the projection has its row. */
 export async function createDealAs(
 	app: AppServer,
-	{ userId, pipelineId, title }: { userId: string; pipelineId: string; title: string }
+	{
+		userId,
+		pipelineId,
+		title,
+		amount = 12_000_000
+	}: { userId: string; pipelineId: string; title: string; amount?: number }
 ) {
 	const pipe = await open(app, userId, pipelineDocName(pipelineId));
 	const shard = await open(app, userId, dealsDocName(pipelineId, userId));
 	const id = uuidv7();
 	createDeal(
 		{ pipelineDoc: pipe.doc, dealDoc: shard.doc },
-		{ id, title, stageId: readStages(pipe.doc)[0]!.id, ownerId: userId, amount: 12_000_000 },
+		{ id, title, stageId: readStages(pipe.doc)[0]!.id, ownerId: userId, amount },
 		{ kind: 'user', userId }
 	);
 	await acked(shard.provider);

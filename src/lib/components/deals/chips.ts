@@ -68,6 +68,13 @@ export function filterChips(
 			href: href({ ...f, starred: false })
 		});
 	}
+	if (f.overdue) {
+		chips.push({
+			id: 'overdue',
+			label: t('deals.chip.overdue'),
+			href: href({ ...f, overdue: false })
+		});
+	}
 	if (f.createdFrom || f.createdTo) {
 		chips.push({
 			id: 'created',

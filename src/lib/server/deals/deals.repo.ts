@@ -5,7 +5,15 @@ import { dealColumns, type DealColumn, type SortDir, type SortKey } from '$lib/d
 import { isIsoDate, type DealFilters, type DealStatus } from '$lib/deals/filters';
 import type { DealListRow } from '$lib/deals/row';
 import type { Tx } from '../db';
-import { deals, organisations, pipelines, stages, users, type Role } from '../db/schema';
+import {
+	dealBalances,
+	deals,
+	organisations,
+	pipelines,
+	stages,
+	users,
+	type Role
+} from '../db/schema';
 import { visibleDeals } from './visibility';
 
 // The deals list over the `deals` projection: filters from $lib/deals/filters, the viewer's
@@ -121,6 +129,11 @@ function conditions(viewer: Viewer, f: DealFilters): SQL[] {
 	if (f.pipelines.length > 0) where.push(inArray(deals.pipelineId, f.pipelines));
 	if (f.stages.length > 0) where.push(inArray(column.id, f.stages));
 	if (f.starred) where.push(eq(deals.starred, true));
+	if (f.overdue) {
+		where.push(
+			sql`exists (select 1 from ${dealBalances} where ${dealBalances.dealId} = ${deals.id} and ${dealBalances.overdue} > 0)`
+		);
+	}
 	// Calendar days in the organisation's time zone: [from 00:00, to+1 00:00).
 	const tz = sql`(select ${organisations.timeZone} from ${organisations} where ${organisations.id} = ${viewer.orgId})`;
 	if (f.createdFrom) {
@@ -156,7 +169,22 @@ function fields(columns: ReadonlySet<DealColumn>) {
 		customerId: pick('customer', sql<string | null>`${deals.customerId}`),
 		customerName: pick('customer', sql<string | null>`${deals.customerName}`),
 		customerPhone: pick('phone', sql<string | null>`${deals.customerPhone}`),
-		amount: pick('amount', sql<number>`${deals.amount}`.mapWith(Number)),
+		// The paid column shows what remains of the amount.
+		amount:
+			columns.has('amount') || columns.has('paid')
+				? sql<number>`${deals.amount}`.mapWith(Number)
+				: sql<null>`null`,
+		paid: pick(
+			'paid',
+			sql<number>`(select ${dealBalances.paid} from ${dealBalances} where ${dealBalances.dealId} = ${deals.id})`.mapWith(
+				Number
+			)
+		),
+		// Always read: the title cell flags a deal with money overdue whatever the columns.
+		overdue:
+			sql<number>`(select ${dealBalances.overdue} from ${dealBalances} where ${dealBalances.dealId} = ${deals.id})`.mapWith(
+				Number
+			),
 		stageId: pick('stage', sql<string | null>`${column.id}`),
 		stageName: pick('stage', sql<string | null>`${column.name}`),
 		stageColor: pick('stage', sql<string | null>`${column.color}`),

@@ -29,6 +29,12 @@ export function dealExportColumns(
 			value: (r) => nationalPhone(r.customerPhone)
 		},
 		amount: { header: t('deals.col.amount'), kind: 'money', width: 18, value: (r) => r.amount },
+		paid: {
+			header: t('deals.export.paid'),
+			kind: 'money',
+			width: 18,
+			value: (r) => r.paid ?? 0
+		},
 		stage: { header: t('deals.col.stage'), kind: 'text', width: 20, value: (r) => r.stageName },
 		pipeline: {
 			header: t('deals.col.pipeline'),
@@ -93,8 +99,15 @@ export function dealExportColumns(
 
 /** `2026-01-31` in the time zone: the date in an export's file name. */
 export function localDay(timeZone: string, at = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(at);
+	// Making a formatter costs far more than using one (ledger endpoints call this per request).
+	let format = dayFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' });
+		dayFormats.set(timeZone, format);
+	}
+	return format.format(at);
 }
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** Everything csvResponse / xlsxResponse need for the deals the viewer may see. */
 export function dealsExport(

@@ -74,7 +74,12 @@ export async function projectShard(
 		/** A shard loaded in this process (fresher than its stored state), if it is. */
 		loadedDoc: (docName: string) => Y.Doc | undefined;
 	}
-): Promise<{ rows: DealRow[]; namedCustomers: Map<string, string | null> }> {
+): Promise<{
+	rows: DealRow[];
+	namedCustomers: Map<string, string | null>;
+	/** Whether a win, a win undone or a won deal's amount was recorded (commissions, issue 5). */
+	commissionsChanged: boolean;
+}> {
 	return db.transaction(async (tx) => {
 		await repo.beginLiveFlush(tx, { pipelineId });
 		const shard = { orgId, pipelineId, ownerId };
@@ -116,18 +121,24 @@ export async function projectShard(
 				mode: 'live'
 			})
 		);
-		const { createdDealIds } = await repo.insertEvents(tx, {
-			events: changed
-				.filter((r) => written.has(r.id))
-				.flatMap((r) =>
-					dealEvents({
-						before: before.get(r.id),
-						after: r,
-						actorId: attribution.get(r.id) ?? null,
-						amountReason: textOf(dealsMap(dealDoc).get(r.id)?.get('amountReason')) || null
-					})
-				)
-		});
+		const events = changed
+			.filter((r) => written.has(r.id))
+			.flatMap((r) =>
+				dealEvents({
+					before: before.get(r.id),
+					after: r,
+					actorId: attribution.get(r.id) ?? null,
+					amountReason: textOf(dealsMap(dealDoc).get(r.id)?.get('amountReason')) || null
+				})
+			);
+		const { createdDealIds } = await repo.insertEvents(tx, { events });
+		// A win, a win undone, or the amount of a won deal changed: commissions are due again.
+		const wonIds = new Set(present.filter((r) => r.status === 'won').map((r) => r.id));
+		const commissionsChanged = events.some(
+			(e) =>
+				(e.kind === 'status' && (e.toValue === 'won' || e.fromValue === 'won')) ||
+				(e.kind === 'amount' && wonIds.has(e.dealId))
+		);
 		// Each new deal counts against the plan's monthly records, once (its first `created`). One
 		// made offline after the month was full is kept and flagged, never refused (issue 4).
 		const flagged: string[] = [];
@@ -148,7 +159,7 @@ export async function projectShard(
 				mode: 'live'
 			});
 		}
-		return { rows: present, namedCustomers };
+		return { rows: present, namedCustomers, commissionsChanged };
 	});
 }
 

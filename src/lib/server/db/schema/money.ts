@@ -116,6 +116,11 @@ export const dealBalances = pgTable('deal_balances', {
 	/** Sum of payments not voided, đồng. */
 	paid: bigint({ mode: 'number' }).notNull().default(0),
 	payments: integer().notNull().default(0),
+	/**
+	 * The overdue figure last written to the card (SPEC B21): the daily job rewrites only the
+	 * cards whose figure changed. A copy like the card's; the schedule is the truth.
+	 */
+	overdue: bigint({ mode: 'number' }).notNull().default(0),
 	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
 

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { requireMember } from '$lib/server/auth/guards';
 import * as customers from '$lib/server/customers/customers.repo';
 import { EDITORS } from '$lib/server/customers/forms';
+import * as receivables from '$lib/server/receivables/receivables.repo';
 import { runtime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,10 +20,13 @@ export const load: PageServerLoad = async (event) => {
 		error(404, { message: 'Not found' });
 	}
 	const viewer = { userId: user.id, role };
-	const [deals, duplicate, contacts] = await Promise.all([
+	const money = { orgId, userId: user.id, role };
+	const [deals, duplicate, contacts, payments, receivable] = await Promise.all([
 		customers.dealsOf(db, { orgId, customerId, viewer }),
 		customers.isDuplicate(db, { orgId, customerId }),
-		customers.contactsOf(db, { orgId, customerId, viewer })
+		customers.contactsOf(db, { orgId, customerId, viewer }),
+		receivables.customerPayments(db, { viewer: money, customerId }),
+		receivables.customerReceivable(db, { viewer: money, timeZone: org.timeZone, customerId })
 	]);
 	return {
 		customer: {
@@ -42,6 +46,7 @@ export const load: PageServerLoad = async (event) => {
 		},
 		deals: deals.map((d) => ({ ...d, updatedAt: d.updatedAt.toISOString() })),
 		contacts,
+		money: { payments, receivable },
 		duplicate,
 		canEdit: (EDITORS as readonly string[]).includes(role),
 		notice: event.url.searchParams.has('created')

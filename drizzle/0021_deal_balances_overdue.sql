@@ -1,0 +1,1 @@
+ALTER TABLE "deal_balances" ADD COLUMN "overdue" bigint DEFAULT 0 NOT NULL;

@@ -1,0 +1,27 @@
+import type PgBoss from 'pg-boss';
+import { organisations } from '$lib/server/db/schema';
+import { queues } from '$lib/server/jobs';
+import { refreshOverdue } from '$lib/server/money/card';
+import type { Runtime } from '$lib/server/runtime';
+
+export const name = queues.refreshOverdue;
+
+// Instalments fall due with no one touching the deal: every hour the cards whose overdue figure
+// changed are rewritten (SPEC B21). Idempotent and state-driven: it compares what each card was
+// last given with what the schedule says today, so a second run or a late one writes nothing new.
+export const queueOptions = {
+	policy: 'singleton',
+	retryLimit: 2,
+	retryDelay: 60,
+	expireInSeconds: 15 * 60
+} satisfies Omit<PgBoss.Queue, 'name'>;
+
+export const schedule = { cron: '5 * * * *' };
+
+export async function handler({ rt }: { rt: Runtime; data: object; id: string }) {
+	const orgs = await rt.db.select({ id: organisations.id }).from(organisations);
+	for (const org of orgs) {
+		const { written } = await refreshOverdue(rt, { orgId: org.id });
+		if (written > 0) rt.log.info({ orgId: org.id, written }, 'overdue figures refreshed');
+	}
+}
