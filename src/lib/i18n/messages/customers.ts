@@ -126,11 +126,6 @@ export const vi = {
 	'customers.deals.noStage': 'Chưa xếp giai đoạn',
 	'customers.deals.owner': 'Phụ trách: {name}',
 
-	'customers.payments.title': 'Đã thanh toán',
-	'customers.payments.empty': 'Chưa có thanh toán',
-	'customers.payments.emptyBody':
-		'Các khoản khách đã trả cho giao dịch sẽ hiện ở đây khi bạn ghi nhận thanh toán.',
-
 	'customers.contacts.title': 'Liên hệ',
 	'customers.contacts.empty': 'Chưa có lần liên hệ nào',
 	'customers.contacts.emptyBody':
@@ -305,11 +300,6 @@ export const en: Record<keyof typeof vi, string> = {
 	'customers.deals.in': '{pipeline} · {stage}',
 	'customers.deals.noStage': 'No stage',
 	'customers.deals.owner': 'Owner: {name}',
-
-	'customers.payments.title': 'Paid',
-	'customers.payments.empty': 'No payments yet',
-	'customers.payments.emptyBody':
-		'What the customer has paid for their deals appears here once payments are recorded.',
 
 	'customers.contacts.title': 'Contacts',
 	'customers.contacts.empty': 'No contacts yet',
