@@ -3,6 +3,7 @@ import { createDb, type Db } from '$lib/server/db';
 import { freePort } from '$lib/server/net';
 import type { ReceivableFilters } from '$lib/receivables/filters';
 import { report as receivablesReport } from '$lib/server/receivables/receivables.repo';
+import { reconcileReceivables } from '$lib/server/receivables/refresh';
 import { percentile, progress, type Figure } from './figures';
 import { seedMoneyData, type MoneyData } from './money-data';
 import { spawnServer, stopServer, tempDir, waitFor200 } from './processes';
@@ -11,7 +12,8 @@ import { spawnServer, stopServer, tempDir, waitFor200 } from './processes';
 // 300,000 payments of one organisation, on the production build's embedded PostgreSQL in a fresh
 // temp data dir. Measured is the repo function exactly as the page calls it: the default grouping
 // (by deal), first page, sorted by amount owed, with the totals of every bucket; as a manager
-// (the whole organisation) and with an owner filter.
+// (the whole organisation) and with an owner filter. Today's report reads the read model
+// `deal_receivables`; the bench fills it with the reconcile after loading.
 const RUNS = 200;
 const WARMUP = 20;
 
@@ -46,6 +48,11 @@ export async function measureReceivables(db: Db, client: postgres.Sql): Promise<
 	const data = await seedMoneyData(client);
 	const loadMs = performance.now() - started;
 	progress(`money data (${JSON.stringify(data.counts)}) in ${Math.round(loadMs)} ms`);
+	// The data was written straight into the tables: the read model is filled the way it is for
+	// any data that did not come through the app (the hourly reconcile).
+	const reconciling = performance.now();
+	const { refreshed } = await reconcileReceivables(db, { orgId: data.orgId });
+	const reconcileMs = performance.now() - reconciling;
 
 	const filters: ReceivableFilters = {
 		group: 'deal',
@@ -63,7 +70,7 @@ export async function measureReceivables(db: Db, client: postgres.Sql): Promise<
 		viewer,
 		filters: { ...filters, ownerId: data.userIds[0]! }
 	});
-	const size = `${data.counts.deals} deals (${data.counts.won} won, ${data.counts.instalments} instalments) and ${data.counts.payments} payments (${data.counts.voids} voided), data loaded in ${Math.round(loadMs / 1000)} s`;
+	const size = `${data.counts.deals} deals (${data.counts.won} won, ${data.counts.instalments} instalments) and ${data.counts.payments} payments (${data.counts.voids} voided), data loaded in ${Math.round(loadMs / 1000)} s, read model of ${refreshed} won deals filled in ${Math.round(reconcileMs / 1000)} s`;
 	return [
 		{
 			metric: 'money.receivables_p95_ms',
@@ -71,7 +78,7 @@ export async function measureReceivables(db: Db, client: postgres.Sql): Promise<
 			unit: 'ms',
 			target: '<=100',
 			note:
-				`receivables.repo report() as the page calls it (by deal, first page of 50, sorted by amount owed, ` +
+				`receivables.repo report() as the page calls it, today's report reading deal_receivables (R14) (by deal, first page of 50, sorted by amount owed, ` +
 				`bucket totals of all ${all.rows} rows) as a manager, ${RUNS} runs after ${WARMUP} warm-up, one at a time, over ${size}; ` +
 				`p50 ${percentile(all.samples, 50).toFixed(1)} ms`
 		},

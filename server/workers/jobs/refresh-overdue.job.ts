@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import { organisations } from '$lib/server/db/schema';
 import { queues } from '$lib/server/jobs';
 import { refreshOverdue } from '$lib/server/money/card';
+import { reconcileReceivables } from '$lib/server/receivables/refresh';
 import type { Runtime } from '$lib/server/runtime';
 
 export const name = queues.refreshOverdue;
@@ -23,5 +24,7 @@ export async function handler({ rt }: { rt: Runtime; data: object; id: string })
 	for (const org of orgs) {
 		const { written } = await refreshOverdue(rt, { orgId: org.id });
 		if (written > 0) rt.log.info({ orgId: org.id, written }, 'overdue figures refreshed');
+		const { refreshed } = await reconcileReceivables(rt.db, { orgId: org.id });
+		if (refreshed > 0) rt.log.info({ orgId: org.id, refreshed }, 'receivables reconciled');
 	}
 }

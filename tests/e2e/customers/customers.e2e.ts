@@ -40,8 +40,9 @@ test('a manager creates, finds, edits and deletes a customer', async ({ page }) 
 	await expect(row).toContainText('0915 246 810');
 	await row.getByRole('link', { name: 'Chị Đoàn Thị Mỹ Linh' }).click();
 	await expect(page).toHaveURL(customerUrl);
-	await expect(page.getByRole('heading', { name: 'Đã thanh toán' })).toBeVisible();
-	await expect(page.getByText('Chưa có thanh toán')).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Thanh toán và công nợ' })).toBeVisible();
+	await expect(page.getByText('Khách hàng này không còn công nợ.')).toBeVisible();
+	await expect(page.getByText('Chưa có khoản thanh toán nào.')).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Liên hệ' })).toBeVisible();
 
 	// Edit.

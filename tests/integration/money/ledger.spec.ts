@@ -6,13 +6,15 @@ import { dealsDocName } from '../../../src/lib/board/doc';
 import { readDeal } from '../../../src/lib/board/read';
 import {
 	dealBalances,
+	dealReceivables,
 	paymentInstalments,
 	payments,
 	pipelines
 } from '../../../src/lib/server/db/schema';
 import type { DealMoney, MoneyError } from '../../../src/lib/money/types';
 import { startApp } from '../../support/app-server';
-import { connect } from '../../support/collab-client';
+import { setStatus } from '../../../src/lib/board/ops';
+import { acked, connect } from '../../support/collab-client';
 import { addMember, createOrg, createUser } from '../../support/factories';
 import { createDealAs, setSettings, until } from '../files/support';
 import { cookieFor } from '../security/http';
@@ -252,6 +254,59 @@ describe('payments', async () => {
 			.from(paymentInstalments)
 			.where(eq(paymentInstalments.dealId, deal2));
 		expect(row!.n).toBe(2);
+	});
+});
+
+describe('what a won deal still owes (receivables read model, R14)', async () => {
+	it('follows the win, payments, voids and the schedule without any reconcile', async () => {
+		const dealId = await createDealAs(app, {
+			userId: nam.id,
+			pipelineId,
+			title: 'Bảo trì thang máy toà nhà B',
+			amount: 40_000_000
+		});
+		const owed = async () => {
+			const [row] = await app.db
+				.select()
+				.from(dealReceivables)
+				.where(eq(dealReceivables.dealId, dealId));
+			return row;
+		};
+		expect(await owed()).toBeUndefined();
+		const shard = connect({
+			origin: app.origin,
+			documentName: dealsDocName(pipelineId, nam.id),
+			cookie: cookie.nam
+		});
+		await shard.synced;
+		try {
+			setStatus(shard.doc, { dealId, status: 'won' }, { kind: 'user', userId: nam.id });
+			await acked(shard.provider);
+			expect(await until(async () => (await owed())?.total === 40_000_000)).toBe(true);
+
+			const paid = await call('nam', paymentsPath(dealId), { body: pay({ amount: 15_000_000 }) });
+			expect((await owed())?.total).toBe(25_000_000);
+			const inst = `/o/${org.id}/deals/${dealId}/instalments`;
+			await call('nam', inst, { body: { dueOn: '2026-01-15', amount: 20_000_000 } });
+			// 15 tr paid covers the instalment's first 15 tr; 5 tr of it and the unscheduled 20 tr
+			// are owed.
+			expect(await owed()).toMatchObject({ total: 25_000_000, unpaid: [5_000_000, 20_000_000] });
+			const id = (paid.body as { payment: { id: string } }).payment.id;
+			await call('accountant', `${paymentsPath(dealId)}/${id}/void`, {
+				body: { idempotencyKey: uuidv7(), reason: 'Ngân hàng trả lại' }
+			});
+			expect(await owed()).toMatchObject({ total: 40_000_000, unpaid: [20_000_000, 20_000_000] });
+
+			setStatus(
+				shard.doc,
+				{ dealId, status: 'lost', lostReason: 'Khách huỷ' },
+				{ kind: 'user', userId: nam.id }
+			);
+			await acked(shard.provider);
+			expect(await until(async () => (await owed()) === undefined)).toBe(true);
+		} finally {
+			shard.destroy();
+		}
 	});
 });
 

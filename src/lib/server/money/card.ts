@@ -5,6 +5,7 @@ import { setLedger } from '$lib/board/ops';
 import { overdueAmount } from '$lib/money/schedule';
 import { enqueueCommissionCompute, monthOfDay } from '../commissions/enqueue';
 import type { Tx } from '../db';
+import { refreshReceivables } from '../receivables/refresh';
 import type { Runtime } from '../runtime';
 import { dealBalances, deals, organisations, paymentInstalments } from '../db/schema';
 import { localDay } from '../deals/export';
@@ -43,8 +44,8 @@ export async function syncCard(
 	}
 	await db
 		.insert(dealBalances)
-		.values({ dealId, orgId, overdue })
-		.onConflictDoUpdate({ target: dealBalances.dealId, set: { overdue } });
+		.values({ dealId, orgId, overdue, cardPaid: paid })
+		.onConflictDoUpdate({ target: dealBalances.dealId, set: { overdue, cardPaid: paid } });
 	return true;
 }
 
@@ -57,6 +58,10 @@ export async function afterLedgerChange(
 	input: CardRef & { paidOn?: string }
 ) {
 	await syncCardQuietly(rt, input);
+	// The reconcile in the hourly job repairs a refresh lost here.
+	await refreshReceivables(rt.db, { orgId: input.orgId, dealIds: [input.dealId] }).catch((err) =>
+		rt.log.warn({ err, dealId: input.dealId }, 'receivables not refreshed; the hourly job will')
+	);
 	if (!input.paidOn) return;
 	await enqueueCommissionCompute(rt.boss, {
 		orgId: input.orgId,
@@ -105,10 +110,11 @@ async function shardOf(db: Tx, { orgId, dealId }: { orgId: string; dealId: strin
 }
 
 /**
- * The deals whose card may show a stale `overdue`: an instalment fell due since it was written
- * (live, unpaid as far as we know, due before today), or the card shows some overdue. Each is
- * recomputed; only those whose figure changed are written. Driven by state, not by the clock:
- * a run missed during downtime is caught up by the next.
+ * The deals whose card may show stale figures: an instalment fell due since it was written
+ * (live, unpaid as far as we know, due before today), the card shows some overdue, or its paid
+ * figure is not the ledger's (a write lost after a payment committed). Each is recomputed; only
+ * those whose figures changed are written. Driven by state, not by the clock: a run missed
+ * during downtime is caught up by the next.
  */
 export async function refreshOverdue(
 	rt: Pick<Runtime, 'db' | 'changeDoc' | 'log'>,
@@ -136,18 +142,26 @@ export async function refreshOverdue(
 		.where(
 			and(
 				eq(deals.orgId, orgId),
-				or(gt(dealBalances.overdue, 0), sql`${paymentInstalments.id} is not null`)
+				or(
+					gt(dealBalances.overdue, 0),
+					sql`${dealBalances.cardPaid} <> ${dealBalances.paid}`,
+					sql`${paymentInstalments.id} is not null`
+				)
 			)
 		);
 	let written = 0;
 	for (const { dealId } of candidates) {
 		const [balance] = await db
-			.select({ overdue: dealBalances.overdue })
+			.select({
+				overdue: dealBalances.overdue,
+				paid: dealBalances.paid,
+				cardPaid: dealBalances.cardPaid
+			})
 			.from(dealBalances)
 			.where(eq(dealBalances.dealId, dealId));
-		const paid = await paidOf(db, { dealId });
+		const paid = balance?.paid ?? 0;
 		const overdue = overdueAmount(await instalmentsOf(db, { orgId, dealId }), paid, today);
-		if ((balance?.overdue ?? 0) === overdue) continue;
+		if ((balance?.overdue ?? 0) === overdue && (balance?.cardPaid ?? 0) === paid) continue;
 		if (await syncCard(rt, { orgId, dealId, today, timeZone: org.timeZone })) written += 1;
 	}
 	return { checked: candidates.length, written };

@@ -163,6 +163,14 @@ export async function recordPayment(
 			if (!contract) throw new MoneyRefused('contract_not_found', {}, 'contractId');
 		}
 		const balance = await lockBalance(tx, { orgId, dealId });
+		// The same request, retried while the first was in flight and committed while this one
+		// waited for the lock: the first's answer, not a refusal because it already counts in the
+		// total. (A statement of its own: read committed gives it a snapshot taken after the wait.)
+		const [done] = await tx
+			.select({ id: payments.id })
+			.from(payments)
+			.where(and(eq(payments.orgId, orgId), eq(payments.idempotencyKey, input.idempotencyKey)));
+		if (done) return null;
 		// The deal's value as the board says now, read under the lock.
 		const value = balance.value ?? deal.amount;
 		if (balance.paid + content.amount > value && !content.overpayment) {

@@ -4,6 +4,7 @@ import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import { shardNames } from '../pipelines/pipelines.repo';
 import * as records from '../orgs/records';
+import { refreshReceivables } from '../receivables/refresh';
 import * as repo from './projection.repo';
 import {
 	boardRows,
@@ -149,6 +150,16 @@ export async function projectShard(
 		}
 		await repo.flagOverLimit(tx, { ids: flagged });
 		const deleted = await repo.deleteDeals(tx, { pipelineId, ownerId, ids: gone });
+		// What won deals still owe (receivables R14): a win, a change to a won deal, a win undone.
+		await refreshReceivables(tx, {
+			orgId,
+			dealIds: [
+				...changed
+					.filter((r) => r.status === 'won' || before.get(r.id)?.status === 'won')
+					.map((r) => r.id),
+				...deleted
+			]
+		});
 		if (deleted.length > 0) {
 			// The row was this shard's copy; another shard may hold the deal too (its owner is
 			// changing), and the board shows that copy now (SPEC B16).

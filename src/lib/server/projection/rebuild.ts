@@ -7,6 +7,7 @@ import { pipelines } from '../db/schema';
 import { shardNames } from '../pipelines/pipelines.repo';
 import * as repo from './projection.repo';
 import { boardRows, sameDeal, shardRows, stageRows, type DealRow } from './rows';
+import { reconcileReceivables } from '../receivables/refresh';
 
 // `npm run projections:rebuild`: the `stages` and `deals` tables recomputed from the stored
 // documents (snapshot plus log, which holds every acknowledged update), one pipeline per
@@ -45,6 +46,8 @@ export async function rebuild(
 				counts[table][k] += one[table][k];
 		}
 	}
+	// What won deals owe follows the rebuilt rows (receivables R14).
+	for (const orgId of new Set(list.map((p) => p.orgId))) await reconcileReceivables(db, { orgId });
 	return counts;
 }
 

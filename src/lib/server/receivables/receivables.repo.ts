@@ -7,7 +7,8 @@ import {
 	type ReceivableSort
 } from '$lib/receivables/filters';
 import type { Tx } from '../db';
-import { deals, type Role } from '../db/schema';
+import { dealReceivables, deals, pipelineSettings, type Role } from '../db/schema';
+import { localDay } from '../deals/export';
 import { visibleDeals } from '../deals/visibility';
 import type { Buckets } from './aging';
 
@@ -56,14 +57,14 @@ type Options = {
 	filters: Omit<ReceivableFilters, 'page'> & { page?: number };
 	/** One customer's deals only (the customer page). */
 	customerId?: string;
+	/** Age from payments, schedules and history even as of today (tests compare the two). */
+	recompute?: boolean;
 	/** Rows per page; the export asks for larger pages. */
 	limit?: number;
 	offset?: number;
 };
 
-export function localDay(timeZone: string, at = new Date()): string {
-	return new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(at);
-}
+export { localDay };
 
 const sumCols = sql`sum(not_due)::bigint as not_due, sum(d1_30)::bigint as d1_30,
 	sum(d31_60)::bigint as d31_60, sum(d61_90)::bigint as d61_90, sum(d90plus)::bigint as d90plus`;
@@ -169,6 +170,85 @@ function agedDeals(opts: Options, asOf: string, today: string): SQL {
 		select base.*, ${withRest(sql`greatest(0, base.value - greatest(base.paid, least(coalesce(s.total, 0), base.value)))`, sql`base.won_on`, asOfDate)}
 		from base left join sched s on s.deal_id = base.id
 	)`;
+}
+
+/** The viewer's rows of the read model matching the filters (R10, R14), as a condition. */
+function modelConditions(opts: Options, asOf: string): SQL {
+	const { viewer, filters, customerId } = opts;
+	const r = dealReceivables;
+	const cond: SQL[] = [
+		sql`${r.orgId} = ${viewer.orgId}`,
+		sql`${r.total} > 0`,
+		sql`${r.wonOn} <= ${asOf}::date`
+	];
+	// visibleDeals, over the read model's copy of the owner and pipeline.
+	if (viewer.role === 'sales')
+		cond.push(
+			sql`(${r.ownerId} = ${viewer.userId} or exists (select 1 from ${pipelineSettings} ps where ps.pipeline_id = ${r.pipelineId} and ps.visibility = 'all'))`
+		);
+	if (customerId) cond.push(sql`${r.customerId} = ${customerId}`);
+	if (filters.ownerId) cond.push(sql`${r.ownerId} = ${filters.ownerId}`);
+	if (filters.pipelineId) cond.push(sql`${r.pipelineId} = ${filters.pipelineId}`);
+	if (filters.q)
+		cond.push(
+			sql`public.chot_fold(coalesce(${r.customerName}, '')) like public.chot_fold(${likeText(filters.q)})`
+		);
+	return sql.join(cond, sql` and `);
+}
+
+/** The five bucket sums of unpaid parts `p(d, u)` seen on `asOf` (R6), as columns. */
+function partBuckets(asOf: string): SQL {
+	const day = sql`${asOf}::date`;
+	return sql`coalesce(sum(p.u) filter (where ${day} - p.d <= 0), 0)::bigint as not_due,
+		coalesce(sum(p.u) filter (where ${day} - p.d between 1 and 30), 0)::bigint as d1_30,
+		coalesce(sum(p.u) filter (where ${day} - p.d between 31 and 60), 0)::bigint as d31_60,
+		coalesce(sum(p.u) filter (where ${day} - p.d between 61 and 90), 0)::bigint as d61_90,
+		coalesce(sum(p.u) filter (where ${day} - p.d > 90), 0)::bigint as d90plus`;
+}
+
+const modelColumns = (r: string) =>
+	sql.raw(`${r}.deal_id as id, ${r}.title, ${r}.owner_id, ${r}.pipeline_id, ${r}.customer_id,
+		${r}.customer_name, ${r}.value, ${r}.paid, ${r}.won_on`);
+
+/**
+ * `aged` as of today from the read model (R14): each won deal's unpaid parts are already laid
+ * out, so aging them is a scan of `deal_receivables`, not a recomputation from payments,
+ * schedules and history. Same columns and rows as `agedDeals` (a test checks both).
+ */
+function agedFromReadModel(opts: Options, asOf: string): SQL {
+	return sql`
+	aged as materialized (
+		select ${modelColumns('deal_receivables')}, b.*
+		from ${dealReceivables} cross join lateral (
+			select ${partBuckets(asOf)}
+			from unnest(deal_receivables.due_on, deal_receivables.unpaid) as p(d, u)) b
+		where ${modelConditions(opts, asOf)}
+	)`;
+}
+
+/**
+ * The default view (by deal, most owed first) as of today, without aging every deal: the page
+ * is the top of the `total` index, aged alone, and the cards are one pass over every matching
+ * deal's parts. Same answer as the general statement (a test compares them).
+ */
+function defaultViewQuery(opts: Options, asOf: string, limit: number, offset: number): SQL {
+	return sql`
+		with m as (select * from ${dealReceivables} where ${modelConditions(opts, asOf)}),
+		top as (select * from m order by total desc, deal_id::text limit ${limit} offset ${offset}),
+		pg as (
+			select top.deal_id::text as key, top.title as label, top.deal_id, top.pipeline_id,
+				top.customer_id, top.customer_name, top.owner_id, u.name as owner_name,
+				top.won_on::text as detail, 1 as deals, top.value, top.paid, b.*
+			from top left join users u on u.id = top.owner_id
+				cross join lateral (select ${partBuckets(asOf)}
+					from unnest(top.due_on, top.unpaid) as p(d, u)) b
+		)
+		select
+			(select coalesce(json_agg(pg order by ${orderBy.total}), '[]'::json) from pg) as rows,
+			(select json_build_object('rows', (select count(*) from m), 'deals', (select count(*) from m),
+				'not_due', b.not_due, 'd1_30', b.d1_30, 'd31_60', b.d31_60, 'd61_90', b.d61_90,
+				'd90plus', b.d90plus)
+			from (select ${partBuckets(asOf)} from m, unnest(m.due_on, m.unpaid) as p(d, u)) b) as summary`;
 }
 
 function grouped(group: Exclude<ReceivableGroup, 'contract'>): SQL {
@@ -306,10 +386,13 @@ export function reportQuery(opts: Options) {
 	const page = opts.filters.page ?? 1;
 	const offset = opts.offset ?? (page - 1) * limit;
 	const { group } = opts.filters;
+	const fromModel = asOf === today && !opts.recompute;
+	if (fromModel && group === 'deal' && opts.filters.sort === 'total' && !opts.filters.overdueOnly)
+		return { query: defaultViewQuery(opts, asOf, limit, offset), asOf, page, limit };
 	const ctes =
 		group === 'contract'
 			? agedContracts(opts, asOf)
-			: sql`${agedDeals(opts, asOf, today)}, g as (${grouped(group)})`;
+			: sql`${fromModel ? agedFromReadModel(opts, asOf) : agedDeals(opts, asOf, today)}, g as (${grouped(group)})`;
 	// Rows owing nothing are not listed (a paid-up deal is not a receivable).
 	const keep = opts.filters.overdueOnly ? sql`${overdueExpr} > 0` : sql`${totalExpr} > 0`;
 	const query = sql`

@@ -117,10 +117,12 @@ export const dealBalances = pgTable('deal_balances', {
 	paid: bigint({ mode: 'number' }).notNull().default(0),
 	payments: integer().notNull().default(0),
 	/**
-	 * The overdue figure last written to the card (SPEC B21): the daily job rewrites only the
+	 * The overdue figure last written to the card (SPEC B21): the hourly job rewrites only the
 	 * cards whose figure changed. A copy like the card's; the schedule is the truth.
 	 */
 	overdue: bigint({ mode: 'number' }).notNull().default(0),
+	/** The paid figure last written to the card: the hourly job rewrites a card that missed one. */
+	cardPaid: bigint({ mode: 'number' }).notNull().default(0),
 	updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
 
@@ -287,4 +289,43 @@ export const commissionLines = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [index('commission_lines_org_id_month_user_id_idx').on(t.orgId, t.month, t.userId)]
+);
+
+/**
+ * What each won deal still owes, kept ready for the receivables report (SPEC R14): the parts of
+ * its value not yet paid, each with the day it falls due (instalments first, then the
+ * unscheduled rest due on the won day), after the paid total was applied oldest due first. Aging
+ * them against a day is then a scan of this table, not a recomputation from payments, schedules
+ * and history. A read model: refreshed after every payment, void and schedule change, by the
+ * projection when a deal is won, changes, or stops being won, and reconciled by the hourly job.
+ * One row per deal whose status is `won`.
+ */
+export const dealReceivables = pgTable(
+	'deal_receivables',
+	{
+		dealId: uuid().primaryKey(),
+		orgId: uuid()
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		pipelineId: uuid().notNull(),
+		ownerId: uuid().notNull(),
+		customerId: uuid(),
+		customerName: text(),
+		title: text().notNull(),
+		/** The day (organisation calendar) of its latest win. */
+		wonOn: date({ mode: 'string' }).notNull(),
+		value: bigint({ mode: 'number' }).notNull(),
+		paid: bigint({ mode: 'number' }).notNull(),
+		/** What it owes: the sum of `unpaid`, which is max(0, value − paid). */
+		total: bigint({ mode: 'number' }).notNull(),
+		/** The unpaid parts, oldest due first: due days and amounts (đồng), same length. */
+		dueOn: date({ mode: 'string' }).array().notNull(),
+		unpaid: bigint({ mode: 'number' }).array().notNull(),
+		refreshedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('deal_receivables_org_id_total_idx')
+			.on(t.orgId, t.total)
+			.where(sql`${t.total} > 0`)
+	]
 );

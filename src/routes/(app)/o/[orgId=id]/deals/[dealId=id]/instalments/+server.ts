@@ -1,5 +1,5 @@
 import { instalmentSchema, parseBody } from '$lib/server/money/forms';
-import { syncCardQuietly } from '$lib/server/money/card';
+import { afterLedgerChange } from '$lib/server/money/card';
 import { addInstalment, moneyRights, MoneyRefused } from '$lib/server/money/payments.repo';
 import {
 	answer,
@@ -27,6 +27,6 @@ export const POST: RequestHandler = async (event) => {
 		if (err instanceof MoneyRefused) return refused(ctx.locale, err);
 		throw err;
 	}
-	await syncCardQuietly(rt, cardOf(ctx));
+	await afterLedgerChange(rt, cardOf(ctx));
 	return answer({ money: await moneyNow(ctx) }, 201);
 };

@@ -1,5 +1,5 @@
 import { instalmentPatchSchema, parseBody } from '$lib/server/money/forms';
-import { syncCardQuietly } from '$lib/server/money/card';
+import { afterLedgerChange } from '$lib/server/money/card';
 import { cancelInstalment, moneyRights, updateInstalment } from '$lib/server/money/payments.repo';
 import {
 	answer,
@@ -30,7 +30,7 @@ export const PATCH: RequestHandler = async (event) => {
 		input: parsed.value
 	});
 	if (!changed) return notFound(ctx.locale, 'ledger.error.instalment_not_found');
-	await syncCardQuietly(rt, cardOf(ctx));
+	await afterLedgerChange(rt, cardOf(ctx));
 	return answer({ money: await moneyNow(ctx) });
 };
 
@@ -44,6 +44,6 @@ export const DELETE: RequestHandler = async (event) => {
 		id: event.params.instalmentId
 	});
 	if (!cancelled) return notFound(ctx.locale, 'ledger.error.instalment_not_found');
-	await syncCardQuietly(rt, cardOf(ctx));
+	await afterLedgerChange(rt, cardOf(ctx));
 	return answer({ money: await moneyNow(ctx) });
 };
