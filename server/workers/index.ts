@@ -11,6 +11,8 @@ export type JobModule<T> = {
 	queueOptions?: Omit<PgBoss.Queue, 'name'>;
 	/** Run on a cron schedule (pg-boss keeps one schedule per queue across instances). */
 	schedule?: { cron: string; data?: object };
+	/** Also run once when an instance starts (catching up after an upgrade or downtime). */
+	runAtBoot?: boolean;
 	/**
 	 * Runs one job; must be safe to run twice (pg-boss delivers at least once). Throw to have
 	 * pg-boss retry it with the queue's backoff. `lastAttempt`: no retry follows if this throws.
@@ -33,6 +35,7 @@ export async function createQueues(boss: PgBoss) {
 		await boss.createQueue(job.name, { name: job.name, ...job.queueOptions });
 		if (job.queueOptions) await boss.updateQueue(job.name, { name: job.name, ...job.queueOptions });
 		if (job.schedule) await boss.schedule(job.name, job.schedule.cron, job.schedule.data ?? {});
+		if (job.runAtBoot) await boss.send(job.name, job.schedule?.data ?? {});
 	}
 }
 

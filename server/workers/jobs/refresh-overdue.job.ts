@@ -7,9 +7,10 @@ import type { Runtime } from '$lib/server/runtime';
 
 export const name = queues.refreshOverdue;
 
-// Instalments fall due with no one touching the deal: every hour the cards whose overdue figure
-// changed are rewritten (SPEC B21). Idempotent and state-driven: it compares what each card was
-// last given with what the schedule says today, so a second run or a late one writes nothing new.
+// Instalments fall due with no one touching the deal: every hour the cards whose overdue (or
+// paid) figure changed are rewritten (SPEC B21), and the receivables read model is reconciled
+// (receivables SPEC R14). Idempotent and state-driven: it compares what each card and row holds
+// with what the ledger and schedule say today, so a second run or a late one writes nothing new.
 export const queueOptions = {
 	policy: 'singleton',
 	retryLimit: 2,
@@ -18,6 +19,8 @@ export const queueOptions = {
 } satisfies Omit<PgBoss.Queue, 'name'>;
 
 export const schedule = { cron: '5 * * * *' };
+// After an upgrade the read models it reconciles may be empty (deal_receivables): fill them now.
+export const runAtBoot = true;
 
 export async function handler({ rt }: { rt: Runtime; data: object; id: string }) {
 	const orgs = await rt.db.select({ id: organisations.id }).from(organisations);
