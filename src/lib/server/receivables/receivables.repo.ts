@@ -216,13 +216,19 @@ const modelColumns = (r: string) =>
  * schedules and history. Same columns and rows as `agedDeals` (a test checks both).
  */
 function agedFromReadModel(opts: Options, asOf: string): SQL {
+	// Parts unnested in the select list (zipped: one row per part) and summed per deal, then
+	// joined back to the rows: a third of the cost of a function scan per deal.
 	return sql`
+	parts as (
+		select p.deal_id, ${partBuckets(asOf)}
+		from (select deal_id, unnest(due_on) as d, unnest(unpaid) as u
+			from ${dealReceivables} where ${modelConditions(opts, asOf)}) p
+		group by p.deal_id
+	),
 	aged as materialized (
-		select ${modelColumns('deal_receivables')}, b.*
-		from ${dealReceivables} cross join lateral (
-			select ${partBuckets(asOf)}
-			from unnest(deal_receivables.due_on, deal_receivables.unpaid) as p(d, u)) b
-		where ${modelConditions(opts, asOf)}
+		select ${modelColumns('deal_receivables')}, parts.not_due, parts.d1_30, parts.d31_60,
+			parts.d61_90, parts.d90plus
+		from parts join ${dealReceivables} on deal_receivables.deal_id = parts.deal_id
 	)`;
 }
 
