@@ -133,5 +133,5 @@ export function createCollabWriter(
 		);
 	}
 
-	return Object.assign(change, { releaseAll, heldCount: () => held.size });
+	return Object.assign(change, { releaseAll });
 }

@@ -288,15 +288,6 @@ export async function voidPayment(
 	throw new MoneyRefused('already_voided');
 }
 
-/** The deal's payment total recomputed from the entries (tests compare it with the balance). */
-export async function recomputePaid(db: Tx, { dealId }: { dealId: string }): Promise<number> {
-	const [row] = await db.execute<{ paid: string }>(sql`
-		select coalesce(sum(p.amount), 0)::text as paid from ${payments} p
-		where p.deal_id = ${dealId}
-			and not exists (select 1 from ${paymentVoids} v where v.payment_id = p.id)`);
-	return Number(row!.paid);
-}
-
 /** The deal's live instalments, oldest due first. */
 export async function instalmentsOf(db: Tx, { orgId, dealId }: { orgId: string; dealId: string }) {
 	return db

@@ -1,7 +1,6 @@
 import { paymentSchema, parseBody } from '$lib/server/money/forms';
 import { afterLedgerChange } from '$lib/server/money/card';
 import { recordPayment, MoneyRefused } from '$lib/server/money/payments.repo';
-import { toView } from '$lib/server/money/present';
 import {
 	answer,
 	cardOf,
@@ -33,7 +32,8 @@ export const POST: RequestHandler = async (event) => {
 		});
 		if (!replayed) await afterLedgerChange(rt, { ...cardOf(ctx), paidOn: payment.paidOn });
 		const money = await moneyNow(ctx);
-		return answer({ payment: toView(money, payment.id), money }, replayed ? 200 : 201);
+		const view = money.payments.find((p) => p.id === payment.id);
+		return answer({ payment: view, money }, replayed ? 200 : 201);
 	} catch (err) {
 		if (err instanceof MoneyRefused) return refused(ctx.locale, err);
 		throw err;
