@@ -8,12 +8,14 @@ import { createDb } from '$lib/server/db';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '$lib/server/db/embedded';
 import { runMigrations } from '$lib/server/db/migrate';
 import type { Logger } from '$lib/server/log';
+import { queues } from '$lib/server/jobs';
 import { setRuntime, type Runtime } from '$lib/server/runtime';
 import { authExtension } from './collab/auth.extension';
 import { createCollabWriter } from './collab/direct';
 import { handoverExtension } from './collab/handover.extension';
 import { limitsExtension } from './collab/limits.extension';
 import { activitiesExtension } from './collab/activities.extension';
+import { lastContactExtension } from './collab/last-contact.extension';
 import { persistenceExtension } from './collab/persistence.extension';
 import { projectionExtension } from './collab/projection.extension';
 import { SocketRegistry } from './collab/sockets';
@@ -23,6 +25,8 @@ import { registerWorkers, createQueues } from './workers';
 import * as compactDoc from './workers/jobs/compact-doc.job';
 
 const USER_CHANNEL = 'chot_disconnect_user';
+const NOTIFICATION_CHANNEL = 'chot_notification';
+const DEAL_CHANGE_CHANNEL = 'chot_deal_change';
 
 export type Backend = Awaited<ReturnType<typeof startBackend>>;
 
@@ -45,12 +49,19 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		await runMigrations({ url: databaseUrl });
 		const { db, client } = createDb({ url: databaseUrl });
 
-		const boss = new PgBoss({ connectionString: databaseUrl, max: 4, schema: 'pgboss' });
+		const boss = new PgBoss({
+			connectionString: databaseUrl,
+			max: 4,
+			schema: 'pgboss',
+			maintenanceIntervalSeconds: config.jobsMaintenanceSeconds
+		});
 		boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
 		await boss.start();
 		await createQueues(boss);
 
 		const sockets = new SocketRegistry();
+		// Open pages waiting for a user's notifications (the bell's live stream), on this instance.
+		const watchers = new Map<string, Set<() => void>>();
 		let changeDoc: Runtime['changeDoc'] = () =>
 			Promise.reject(new Error('the collab server is not started yet'));
 		const rt: Runtime = {
@@ -60,6 +71,15 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			log,
 			counters: new Map(),
 			changeDoc: (docName, fn) => changeDoc(docName, fn),
+			watchNotifications(userId, onChange) {
+				const set = watchers.get(userId) ?? new Set();
+				set.add(onChange);
+				watchers.set(userId, set);
+				return () => {
+					set.delete(onChange);
+					if (set.size === 0 && watchers.get(userId) === set) watchers.delete(userId);
+				};
+			},
 			async disconnectUser({ userId, reason }) {
 				// Through PostgreSQL, so that every instance closes its own sockets of that user.
 				await client.notify(USER_CHANNEL, JSON.stringify({ userId, reason }));
@@ -77,7 +97,25 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			}
 		});
 
-		if (config.roles.has('worker')) await registerWorkers({ boss, rt });
+		// The triggers of migration 0024 NOTIFY on every new or changed notification (payload: the
+		// user id) and on every deal change; each instance wakes its own listeners.
+		const notificationListener = await client.listen(NOTIFICATION_CHANNEL, (userId) => {
+			for (const fn of watchers.get(userId) ?? []) fn();
+		});
+		let changeListener: Awaited<ReturnType<typeof client.listen>> | undefined;
+		if (config.roles.has('worker')) {
+			await registerWorkers({ boss, rt, collab: config.roles.has('collab') });
+			// A burst of changes (a board drag, a sync of offline edits) is one fan-out run.
+			let pending: NodeJS.Timeout | undefined;
+			changeListener = await client.listen(DEAL_CHANGE_CHANNEL, () => {
+				pending ??= setTimeout(() => {
+					pending = undefined;
+					boss
+						.send(queues.fanOutChanges, {})
+						.catch((err: unknown) => log.warn({ err }, 'could not request a fan-out'));
+				}, 200);
+			});
+		}
 
 		const persistence = persistenceExtension({
 			db,
@@ -98,15 +136,18 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		});
 		// Carries late (offline) edits of a handed-over deal to its new owner's copy (SPEC B19).
 		const handover = handoverExtension({ changeDoc: rt.changeDoc, log });
-		// Keeps deal_activities in step with the deals' contact logs.
+		// Keeps deal_activities and tasks in step with the deals' contact logs and tasks.
 		const activities = activitiesExtension({ db, log });
+		// Copies each deal's last contact into its card, for the board's idle flag (SPEC B22).
+		const lastContact = lastContactExtension({ db, log, changeDoc: rt.changeDoc });
 		const extensions: Extension[] = [
 			authExtension({ db }),
 			persistence,
 			limits,
 			projection,
 			handover,
-			activities
+			activities,
+			lastContact
 		];
 		// Scale-out: instances share live documents through Redis pub/sub.
 		let redis: RedisExtension | undefined;
@@ -147,8 +188,11 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			await handover.drain();
 			await projection.drain();
 			await activities.drain();
+			await lastContact.drain();
 			await persistence.drain();
 			await listener.unlisten().catch(() => {});
+			await notificationListener.unlisten().catch(() => {});
+			await changeListener?.unlisten().catch(() => {});
 			await redis?.onDestroy().catch(() => {});
 			// Let running jobs finish (they are idempotent, so a cut-off one would simply rerun).
 			await boss.stop({ graceful: true, wait: true, timeout: 10_000 });

@@ -5,6 +5,7 @@ import { appBench } from './bench/app';
 import { boardBench } from './bench/board';
 import { browserBench } from './bench/browser';
 import { commissionsBench } from './bench/commissions';
+import { jobsBench } from './bench/jobs';
 import { printFigure, progress, type Figure } from './bench/figures';
 import { cleanup } from './bench/processes';
 import { receivablesBench } from './bench/receivables';
@@ -22,6 +23,7 @@ const areas: Record<
 	browser: browserBench,
 	receivables: receivablesBench,
 	commissions: commissionsBench,
+	jobs: jobsBench,
 	search: searchBench
 };
 

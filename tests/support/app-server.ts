@@ -104,8 +104,9 @@ export async function startApp({
 			return fetch(origin + p, { redirect: 'manual', ...init, headers });
 		},
 		kill,
-		restart: async () => {
-			await kill();
+		/** Stops the process (SIGTERM, or SIGKILL to simulate a crash) and starts it again. */
+		restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
+			await kill(signal);
 			await launch();
 		},
 		stop: async () => {

@@ -10,15 +10,17 @@ export type { SendMailJobData };
 // Exponential backoff from 10 s (pg-boss doubles it with jitter): the last of 8 retries starts at
 // most ~85 min after the first try, well inside the 24 hours Resend keeps an idempotency key, so
 // a retry of a request Resend did receive returns the original message instead of a second one.
-// A job stuck longer than expireInSeconds is failed and retried; the HTTP call itself times out
-// at 20 s (deliver.ts).
+// A job stuck longer than expireInSeconds (its worker died) is failed and retried; the HTTP call
+// itself times out at 20 s (deliver.ts), so 60 s never cuts off a live attempt.
 export const queueOptions = {
 	policy: 'standard',
 	retryLimit: 8,
 	retryDelay: 10,
 	retryBackoff: true,
-	expireInSeconds: 120
+	expireInSeconds: 60
 } satisfies Omit<PgBoss.Queue, 'name'>;
+
+export const batchSize = 10;
 
 export async function handler({
 	rt,

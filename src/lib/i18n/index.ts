@@ -8,13 +8,16 @@ import * as ledger from './messages/ledger';
 import * as deal from './messages/deal';
 import * as deals from './messages/deals';
 import * as customers from './messages/customers';
+import * as customerMail from './messages/customerMail';
 import * as mail from './messages/mail';
+import * as notify from './messages/notify';
 import * as orgs from './messages/orgs';
 import * as payments from './messages/payments';
 import * as pipelines from './messages/pipelines';
 import * as receivables from './messages/receivables';
 import * as search from './messages/search';
 import * as shell from './messages/shell';
+import * as tasks from './messages/tasks';
 
 // Typed dictionaries, one file per domain. Each `en` is typed against its `vi`, so a key missing
 // from either language fails the typecheck.
@@ -39,7 +42,10 @@ const vi = {
 	...payments.vi,
 	...ledger.vi,
 	...commissions.vi,
-	...receivables.vi
+	...receivables.vi,
+	...notify.vi,
+	...tasks.vi,
+	...customerMail.vi
 };
 const en: Record<keyof typeof vi, string> = {
 	...common.en,
@@ -58,7 +64,10 @@ const en: Record<keyof typeof vi, string> = {
 	...payments.en,
 	...ledger.en,
 	...commissions.en,
-	...receivables.en
+	...receivables.en,
+	...notify.en,
+	...tasks.en,
+	...customerMail.en
 };
 
 export type MessageKey = keyof typeof vi;

@@ -31,6 +31,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
 		trustedProxies: int(env.TRUSTED_PROXIES, 0),
 		// Largest file a user may attach to a deal (issue 4); also the HTTP body limit (server/index.ts).
 		maxUploadBytes: int(env.CHOT_MAX_UPLOAD_MB, 25) * 1024 * 1024,
+		// How often pg-boss looks for jobs whose worker died (a SIGKILLed process's active jobs are
+		// retried once their expireInSeconds has passed and maintenance has seen it).
+		jobsMaintenanceSeconds: int(env.CHOT_JOBS_MAINTENANCE_SECONDS, 30),
 		// Per collab socket (server/collab/limits.extension.ts; why these defaults: docs/architecture.md).
 		collabLimits: {
 			maxMessageBytes: int(env.CHOT_COLLAB_MAX_MESSAGE_BYTES, 8 * 1024 * 1024),

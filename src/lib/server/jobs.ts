@@ -7,7 +7,13 @@ export const queues = {
 	compactDoc: 'compact-doc',
 	makeThumbnail: 'make-thumbnail',
 	refreshOverdue: 'refresh-overdue',
-	computeCommissions: 'compute-commissions'
+	computeCommissions: 'compute-commissions',
+	scanDue: 'scan-due',
+	taskReminder: 'task-reminder',
+	standbyReopen: 'standby-reopen',
+	contractNotice: 'contract-notice',
+	fanOutChanges: 'fan-out-changes',
+	digests: 'digests'
 } as const;
 
 export type SendMailJobData = { emailId: string };

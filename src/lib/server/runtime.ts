@@ -24,6 +24,11 @@ export type Runtime = {
 	 * collab role.
 	 */
 	changeDoc: <T>(docName: string, fn: (doc: Y.Doc) => T) => Promise<T>;
+	/**
+	 * Calls `onChange` whenever one of the user's notifications is added or changes (on any
+	 * instance: a trigger NOTIFYs). Returns the function that stops watching.
+	 */
+	watchNotifications: (userId: string, onChange: () => void) => () => void;
 	/** Counters exposed at /metrics (loopback only). */
 	counters: Map<string, number>;
 };

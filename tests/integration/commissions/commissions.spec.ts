@@ -659,7 +659,7 @@ describe('the job', () => {
 				)
 			);
 			expect(ids.filter(Boolean).length).toBe(1);
-			await registerWorkers({ boss, rt });
+			await registerWorkers({ boss, rt, collab: false });
 			const deadline = Date.now() + 20_000;
 			let p = await statements.period(db, { orgId, month: '2026-04-01' });
 			while (!p?.computedAt && Date.now() < deadline) {

@@ -41,6 +41,9 @@ export function useRuntime({ db, boss }: { db: Db; boss?: PgBoss }) {
 		async changeDoc() {
 			throw new Error('changeDoc is not part of this spec');
 		},
+		watchNotifications() {
+			throw new Error('watchNotifications is not part of this spec');
+		},
 		async disconnectUser() {
 			throw new Error('disconnectUser is not part of this spec');
 		}

@@ -14,6 +14,10 @@ export type Templates = {
 		pipelineName: string;
 		url: string;
 	};
+	/** A notification (src/lib/notify/describe.ts), already in the recipient's language. */
+	notification: { title: string; body: string; url: string };
+	/** Email to a customer from a deal: written by a member, variables already filled. */
+	customerEmail: { subject: string; body: string };
 };
 export type TemplateName = keyof Templates;
 
@@ -26,14 +30,15 @@ export function render<T extends TemplateName>(
 	const p = params as Record<string, string>;
 	const isolated = Object.fromEntries(Object.entries(p).map(([k, v]) => [k, isolate(v)]));
 	const t = (key: MessageKey) => translate(locale, key, isolated);
-	const url = safeUrl(p.url);
+	// Only the templates with an action link have a URL to check.
+	const url = () => safeUrl(p.url);
 	switch (template) {
 		case 'verifyEmail':
 			return layout({
 				locale,
 				subject: t('mail.verify.subject'),
 				lines: [t('mail.greeting'), t('mail.verify.body')],
-				action: { label: t('mail.verify.action'), url },
+				action: { label: t('mail.verify.action'), url: url() },
 				footer: t('mail.verify.footer')
 			});
 		case 'resetPassword':
@@ -41,7 +46,7 @@ export function render<T extends TemplateName>(
 				locale,
 				subject: t('mail.reset.subject'),
 				lines: [t('mail.greeting'), t('mail.reset.body')],
-				action: { label: t('mail.reset.action'), url },
+				action: { label: t('mail.reset.action'), url: url() },
 				footer: t('mail.reset.footer')
 			});
 		case 'invitation':
@@ -49,7 +54,7 @@ export function render<T extends TemplateName>(
 				locale,
 				subject: t('mail.invite.subject'),
 				lines: [t('mail.invite.body')],
-				action: { label: t('mail.invite.action'), url },
+				action: { label: t('mail.invite.action'), url: url() },
 				footer: t('mail.invite.footer')
 			});
 		case 'dealAssigned':
@@ -57,9 +62,20 @@ export function render<T extends TemplateName>(
 				locale,
 				subject: t('mail.assigned.subject'),
 				lines: [t('mail.greeting'), t('mail.assigned.body')],
-				action: { label: t('mail.assigned.action'), url },
+				action: { label: t('mail.assigned.action'), url: url() },
 				footer: t('mail.assigned.footer')
 			});
+		case 'notification':
+			return layout({
+				locale,
+				subject: p.title ?? '',
+				lines: [p.title ?? '', ...(p.body ?? '').split('\n').filter(Boolean)],
+				action: { label: t('notify.mail.open'), url: url() },
+				footer: t('notify.mail.footer')
+			});
+		case 'customerEmail':
+			// The member's own words, as typed: not isolated like a name inside our sentences.
+			return plainLetter({ locale, subject: p.subject ?? '', body: p.body ?? '' });
 	}
 	throw new Error(`Unknown mail template ${String(template)}`);
 }
@@ -116,6 +132,65 @@ ${lines.map((l) => `<p style="font-size:15px;line-height:1.6;margin:0 0 12px">${
 <p style="font-size:12px;color:#94a3b8;word-break:break-all">${escapeHtml(action.url)}</p>
 </div></body></html>`;
 	return { subject: oneLine, text, html };
+}
+
+const singleLine = (subject: string) => subject.replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
+
+/**
+ * A letter from a member to a customer: the plain text as written, and the same text as simple
+ * HTML (escaped; a blank line starts a paragraph, a line break stays one; http(s) addresses
+ * become links), with no Chốt branding: it is the member's mail.
+ */
+function plainLetter({
+	locale,
+	subject,
+	body
+}: {
+	locale: Locale;
+	subject: string;
+	body: string;
+}): Rendered {
+	const text = body.replace(/\r\n?/g, '\n');
+	const paragraphs = text
+		.split(/\n{2,}/)
+		.filter((para) => para.trim() !== '')
+		.map(
+			(para) =>
+				`<p style="font-size:15px;line-height:1.6;margin:0 0 14px">${para
+					.split('\n')
+					.map(linkify)
+					.join('<br>\n')}</p>`
+		)
+		.join('\n');
+	const html = `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(singleLine(subject))}</title></head>
+<body style="margin:0;background:#ffffff;font-family:Arial,Helvetica,sans-serif;color:#0f172a">
+<div style="max-width:640px;margin:0 auto;padding:24px 20px">
+${paragraphs}
+</div></body></html>`;
+	return { subject: singleLine(subject), text, html };
+}
+
+// Only http(s) addresses become links; everything else, and the link text, is escaped.
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/g;
+function linkify(line: string): string {
+	let out = '';
+	let last = 0;
+	for (const m of line.matchAll(URL_IN_TEXT)) {
+		let href: string | null = null;
+		try {
+			const u = new URL(m[0]);
+			if (u.protocol === 'http:' || u.protocol === 'https:') href = u.href;
+		} catch {
+			href = null;
+		}
+		if (!href) continue;
+		out +=
+			escapeHtml(line.slice(last, m.index)) +
+			`<a href="${escapeHtml(href)}">${escapeHtml(m[0])}</a>`;
+		last = m.index + m[0].length;
+	}
+	return out + escapeHtml(line.slice(last));
 }
 
 export function escapeHtml(s: string) {

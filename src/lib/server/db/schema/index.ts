@@ -10,3 +10,5 @@ export * from './saved-views';
 export * from './search';
 export * from './files';
 export * from './money';
+export * from './notify';
+export * from './email-templates';
