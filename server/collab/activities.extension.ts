@@ -4,18 +4,20 @@ import type {
 	beforeUnloadDocumentPayload
 } from '@hocuspocus/server';
 import type * as Y from 'yjs';
-import { contactsMap, parseDealDocName } from '$lib/deal/doc';
+import { contactsMap, parseDealDocName, tasksMap } from '$lib/deal/doc';
 import type { Db } from '$lib/server/db';
 import type { Logger } from '$lib/server/log';
 import { projectContacts } from '$lib/server/projection/activities';
+import { projectTasks } from '$lib/server/projection/tasks';
 
 type Tracked = { dealId: string; doc: Y.Doc; timer: NodeJS.Timeout | null; chain: Promise<void> };
 
 /**
- * Keeps `deal_activities` in step with the contact logs of `deal:<dealId>` documents (deal SPEC
- * D4), off the hot path like the board projection: a change schedules one flush of the whole log
- * `flushAfterMs` later (a log holds tens of entries, not thousands); a load reconciles; an
- * unload flushes first. A failed flush is retried on the next change or load.
+ * Keeps `deal_activities` and `tasks` in step with the contact logs and tasks of `deal:<dealId>`
+ * documents (deal SPEC D4, D6), off the hot path like the board projection: a change schedules
+ * one flush of both whole maps `flushAfterMs` later (a deal holds tens of entries, not
+ * thousands); a load reconciles; an unload flushes first. A failed flush is retried on the next
+ * change or load.
  */
 export function activitiesExtension({
 	db,
@@ -37,12 +39,16 @@ export function activitiesExtension({
 	function enqueue(t: Tracked) {
 		if (t.timer) clearTimeout(t.timer);
 		t.timer = null;
+		// Each map on its own: a refused contact log must not hold the tasks back, nor the reverse.
 		t.chain = t.chain.then(() =>
-			projectContacts(db, { dealId: t.dealId, doc: t.doc })
-				.then(() => undefined)
-				.catch((err: unknown) =>
+			Promise.all([
+				projectContacts(db, { dealId: t.dealId, doc: t.doc }).catch((err: unknown) =>
 					log.warn({ err, dealId: t.dealId }, 'could not project a contact log')
+				),
+				projectTasks(db, { dealId: t.dealId, doc: t.doc }).catch((err: unknown) =>
+					log.warn({ err, dealId: t.dealId }, "could not project a deal's tasks")
 				)
+			]).then(() => undefined)
 		);
 		return t.chain;
 	}
@@ -56,6 +62,7 @@ export function activitiesExtension({
 			const t: Tracked = { dealId, doc: document, timer: null, chain: Promise.resolve() };
 			tracked.set(documentName, t);
 			contactsMap(document).observeDeep(() => schedule(t, flushAfterMs));
+			tasksMap(document).observeDeep(() => schedule(t, flushAfterMs));
 			document.on('destroy', () => {
 				if (t.timer) clearTimeout(t.timer);
 				if (tracked.get(documentName) === t) tracked.delete(documentName);

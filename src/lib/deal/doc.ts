@@ -1,7 +1,12 @@
 import * as Y from 'yjs';
-import { activityKinds, type ActivityKind } from './kinds';
+import {
+	activityKinds,
+	taskRemindChoices,
+	type ActivityKind,
+	type TaskRemindBefore
+} from './kinds';
 
-// The shape of `deal:<dealId>` (SPEC D1–D3). Only this module names its shared types and keys.
+// The shape of `deal:<dealId>` (SPEC D1–D5). Only this module names its shared types and keys.
 
 export const dealDocName = (dealId: string) => `deal:${dealId}`;
 
@@ -28,6 +33,7 @@ export type Contact = {
 
 export const contactsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('contacts');
 export const notesText = (doc: Y.Doc) => doc.getText('notes');
+export const tasksMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('tasks');
 
 /** Every entry of the contact log, newest contact first; malformed entries are skipped. */
 export function readContacts(doc: Y.Doc): Contact[] {
@@ -57,4 +63,71 @@ export function readContacts(doc: Y.Doc): Contact[] {
 		out.push(c);
 	}
 	return out.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
+}
+
+export type Task = {
+	id: string;
+	title: string;
+	/** Due, ms since the epoch. */
+	dueAt: number;
+	/** Minutes before `dueAt` the reminder goes out. */
+	remindBefore: TaskRemindBefore;
+	assigneeId?: string;
+	doneAt?: number;
+	doneBy?: string;
+	createdBy: string;
+	createdAt: number;
+	updatedAt?: number;
+};
+
+const str = (entry: Y.Map<unknown>, key: string) => {
+	const v = entry.get(key);
+	return typeof v === 'string' && v !== '' ? v : undefined;
+};
+const num = (entry: Y.Map<unknown>, key: string) => {
+	const v = entry.get(key);
+	return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+};
+
+/**
+ * Every task (D5), open ones first by due time, then done ones most recently ticked first;
+ * entries without a title or due time are skipped, an unknown remind-before reads as 0.
+ */
+export function readTasks(doc: Y.Doc): Task[] {
+	const out: Task[] = [];
+	for (const [id, entry] of tasksMap(doc)) {
+		if (!(entry instanceof Y.Map)) continue;
+		const title = entry.get('title');
+		const dueAt = num(entry, 'dueAt');
+		if (typeof title !== 'string' || dueAt === undefined) continue;
+		const remind = entry.get('remindBefore');
+		const t: Task = {
+			id,
+			title,
+			dueAt,
+			remindBefore: taskRemindChoices.includes(remind as TaskRemindBefore)
+				? (remind as TaskRemindBefore)
+				: 0,
+			createdBy: str(entry, 'createdBy') ?? '',
+			createdAt: num(entry, 'createdAt') ?? dueAt
+		};
+		const assigneeId = str(entry, 'assigneeId');
+		if (assigneeId) t.assigneeId = assigneeId;
+		const doneAt = num(entry, 'doneAt');
+		if (doneAt !== undefined) {
+			t.doneAt = doneAt;
+			const doneBy = str(entry, 'doneBy');
+			if (doneBy) t.doneBy = doneBy;
+		}
+		const updatedAt = num(entry, 'updatedAt');
+		if (updatedAt !== undefined) t.updatedAt = updatedAt;
+		out.push(t);
+	}
+	return out.sort((a, b) => {
+		if ((a.doneAt === undefined) !== (b.doneAt === undefined))
+			return a.doneAt === undefined ? -1 : 1;
+		if (a.doneAt !== undefined && b.doneAt !== undefined && a.doneAt !== b.doneAt)
+			return b.doneAt - a.doneAt;
+		return a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1);
+	});
 }

@@ -3,8 +3,19 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { isBoardOpError } from '$lib/board/errors';
 import type { Origin } from '$lib/board/origin';
-import { notesText, parseDealDocName, readContacts } from './doc';
-import { addContact, editNotes, removeContact, updateContact } from './ops';
+import { remindBeforeChoices } from '$lib/server/db/schema/notify';
+import { notesText, parseDealDocName, readContacts, readTasks } from './doc';
+import { taskRemindChoices } from './kinds';
+import {
+	addContact,
+	addTask,
+	editNotes,
+	editTask,
+	removeContact,
+	removeTask,
+	setTaskDone,
+	updateContact
+} from './ops';
 
 const userId = uuidv7();
 const user: Origin = { kind: 'user', userId };
@@ -124,5 +135,131 @@ describe('deal document', () => {
 		expect(refusal(() => editNotes(a, { next: 'x'.repeat(20_001) }, user))).toMatchObject({
 			code: 'too_long'
 		});
+	});
+
+	const other = uuidv7();
+	const due = Date.UTC(2026, 2, 2, 2, 0); // 09:00 on 2 March 2026 in Hồ Chí Minh City
+
+	it('[D5] adds tasks, open ones by due time before done ones, and stores the title exactly', () => {
+		const doc = new Y.Doc();
+		const [call, quote, visit] = [uuidv7(), uuidv7(), uuidv7()];
+		addTask(
+			doc,
+			{
+				id: quote,
+				title: 'Gửi báo giá <b>“Aqua”</b> 🚀',
+				dueAt: due + 86_400_000,
+				remindBefore: 60,
+				assigneeId: other,
+				createdBy: userId,
+				createdAt: 500
+			},
+			user
+		);
+		addTask(
+			doc,
+			{ id: call, title: 'Gọi lại', dueAt: due, remindBefore: 15, createdBy: userId },
+			user
+		);
+		addTask(
+			doc,
+			{ id: visit, title: 'Khảo sát', dueAt: due - 1, remindBefore: 0, createdBy: userId },
+			user
+		);
+		setTaskDone(doc, { id: visit, done: true, by: other, at: 9000 }, user);
+		expect(
+			readTasks(doc).map((t) => [t.title, t.remindBefore, t.assigneeId, t.doneAt, t.doneBy])
+		).toEqual([
+			['Gọi lại', 15, undefined, undefined, undefined],
+			['Gửi báo giá <b>“Aqua”</b> 🚀', 60, other, undefined, undefined],
+			['Khảo sát', 0, undefined, 9000, other]
+		]);
+		expect(readTasks(doc)[1]).toMatchObject({
+			createdBy: userId,
+			createdAt: 500,
+			dueAt: due + 86_400_000
+		});
+	});
+
+	it('[D5] refuses a blank or overlong title, a missing due time, an unknown remind-before and a taken id', () => {
+		const doc = new Y.Doc();
+		const base = {
+			id: uuidv7(),
+			title: 'Gọi khách',
+			dueAt: due,
+			remindBefore: 0 as const,
+			createdBy: userId
+		};
+		const refused = (input: Partial<typeof base> & Record<string, unknown>) =>
+			refusal(() => addTask(doc, { ...base, id: uuidv7(), ...input } as typeof base, user));
+		expect(refused({ title: '   ' })).toEqual({ code: 'required', field: 'title' });
+		expect(refused({ title: 'x'.repeat(501) })).toEqual({ code: 'too_long', field: 'title' });
+		expect(refused({ title: '😀'.repeat(500) })).toBeNull();
+		expect(refused({ dueAt: undefined })).toEqual({ code: 'required', field: 'dueAt' });
+		expect(refused({ dueAt: -5 })).toEqual({ code: 'invalid_time', field: 'dueAt' });
+		expect(refused({ remindBefore: 30 as 0 })).toEqual({
+			code: 'invalid_setting',
+			field: 'remindBefore'
+		});
+		expect(refused({ assigneeId: 'nam' })).toEqual({ code: 'invalid_id', field: 'assigneeId' });
+		addTask(doc, base, user);
+		expect(refusal(() => addTask(doc, base, user))).toMatchObject({ code: 'deal_exists' });
+		expect(refusal(() => editTask(doc, { id: uuidv7(), title: 'x' }, user))).toMatchObject({
+			code: 'deal_not_found'
+		});
+		expect(refusal(() => editTask(doc, { id: base.id, title: '' }, user))).toEqual({
+			code: 'required',
+			field: 'title'
+		});
+		// The base task's id was made first, so it sorts first among equal due times.
+		expect(readTasks(doc).map((t) => t.title)).toEqual(['Gọi khách', '😀'.repeat(500)]);
+	});
+
+	it('[D5] offers the reminder choices the tasks table stores', () => {
+		expect([...taskRemindChoices]).toEqual([...remindBeforeChoices]);
+	});
+
+	it('[D5] keeps a reschedule and a tick made concurrently, and a repeated tick keeps the first', () => {
+		const a = new Y.Doc();
+		const b = new Y.Doc();
+		const id = uuidv7();
+		addTask(
+			a,
+			{ id, title: 'Gọi lại', dueAt: due, remindBefore: 15, assigneeId: other, createdBy: userId },
+			user
+		);
+		sync(a, b);
+		editTask(a, { id, dueAt: due + 3_600_000, remindBefore: 1440, updatedAt: 7000 }, user);
+		setTaskDone(b, { id, done: true, by: other, at: 8000 }, user);
+		editTask(b, { id, assigneeId: null }, user);
+		sync(a, b);
+		for (const d of [a, b]) {
+			expect(readTasks(d)[0]).toMatchObject({
+				dueAt: due + 3_600_000,
+				remindBefore: 1440,
+				doneAt: 8000,
+				doneBy: other
+			});
+			expect(readTasks(d)[0]!.assigneeId).toBeUndefined();
+		}
+		setTaskDone(a, { id, done: true, by: userId, at: 9999 }, user);
+		expect(readTasks(a)[0]).toMatchObject({ doneAt: 8000, doneBy: other });
+		setTaskDone(a, { id, done: false, by: userId }, user);
+		expect(readTasks(a)[0]!.doneAt).toBeUndefined();
+		expect(readTasks(a)[0]!.doneBy).toBeUndefined();
+	});
+
+	it('[D5] changes nothing on an edit that repeats the values, and removes a task', () => {
+		const doc = new Y.Doc();
+		const id = uuidv7();
+		addTask(doc, { id, title: 'Gọi lại', dueAt: due, remindBefore: 0, createdBy: userId }, user);
+		let updates = 0;
+		doc.on('update', () => updates++);
+		editTask(doc, { id, title: 'Gọi lại', dueAt: due, remindBefore: 0 }, user);
+		expect(updates).toBe(0);
+		expect(readTasks(doc)[0]!.updatedAt).toBeUndefined();
+		removeTask(doc, { id }, user);
+		expect(readTasks(doc)).toEqual([]);
+		expect(refusal(() => removeTask(doc, { id }, user))).toMatchObject({ code: 'deal_not_found' });
 	});
 });

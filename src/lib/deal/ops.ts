@@ -2,13 +2,24 @@ import * as Y from 'yjs';
 import { BoardOpError } from '$lib/board/errors';
 import type { Origin } from '$lib/board/origin';
 import * as v from '$lib/board/validate';
-import { contactsMap, notesText } from './doc';
-import { activityKinds, type ActivityKind } from './kinds';
+import { contactsMap, notesText, tasksMap } from './doc';
+import {
+	activityKinds,
+	taskRemindChoices,
+	type ActivityKind,
+	type TaskRemindBefore
+} from './kinds';
 
-// Named operations on `deal:<dealId>` (SPEC D2, D3): validate first, then one transaction with
+// Named operations on `deal:<dealId>` (SPEC D2, D3, D5): validate first, then one transaction with
 // its origin. Refusals are BoardOpErrors, translated like the board's.
 
-export const dealLimits = { summary: 2000, needs: 1000, nextStep: 1000, notes: 20_000 } as const;
+export const dealLimits = {
+	summary: 2000,
+	needs: 1000,
+	nextStep: 1000,
+	notes: 20_000,
+	taskTitle: 500
+} as const;
 
 export type ContactInput = {
 	kind: ActivityKind;
@@ -112,4 +123,107 @@ export function editNotes(doc: Y.Doc, input: { next: string }, origin: Origin) {
 		const inserted = input.next.slice(start, input.next.length - end);
 		if (inserted) text.insert(start, inserted);
 	}, origin);
+}
+
+// --- Tasks (D5) ------------------------------------------------------------------------------
+
+export type TaskInput = {
+	title: string;
+	/** Due, ms since the epoch. */
+	dueAt: number;
+	remindBefore: TaskRemindBefore;
+	/** `null` = nobody. */
+	assigneeId?: string | null;
+};
+
+export function remindBefore(value: unknown, field = 'remindBefore'): TaskRemindBefore {
+	if (!taskRemindChoices.includes(value as TaskRemindBefore)) {
+		throw new BoardOpError('invalid_setting', { field });
+	}
+	return value as TaskRemindBefore;
+}
+
+function taskFieldsOf(input: Partial<TaskInput>) {
+	const out: Record<string, unknown> = {};
+	if (input.title !== undefined) out.title = v.text(input.title, 'title', dealLimits.taskTitle);
+	if (input.dueAt !== undefined) {
+		if (input.dueAt === null) throw new BoardOpError('required', { field: 'dueAt' });
+		out.dueAt = v.time(input.dueAt, 'dueAt');
+	}
+	if (input.remindBefore !== undefined) out.remindBefore = remindBefore(input.remindBefore);
+	if (input.assigneeId !== undefined)
+		out.assigneeId = v.optionalUuid(input.assigneeId, 'assigneeId') ?? null;
+	return out;
+}
+
+/** Adds a task (D5); `id` is made by the caller (offline too). */
+export function addTask(
+	doc: Y.Doc,
+	input: TaskInput & { id: string; createdBy: string; createdAt?: number },
+	origin: Origin
+) {
+	const id = v.uuid(input.id, 'id');
+	if (tasksMap(doc).has(id)) throw new BoardOpError('deal_exists', { field: 'id' });
+	if (input.title === undefined) throw new BoardOpError('required', { field: 'title' });
+	if (input.dueAt === undefined) throw new BoardOpError('required', { field: 'dueAt' });
+	const fields = taskFieldsOf({ ...input, remindBefore: input.remindBefore ?? 0 });
+	fields.createdBy = v.uuid(input.createdBy, 'createdBy');
+	fields.createdAt = v.time(input.createdAt, 'createdAt');
+	doc.transact(() => {
+		const entry = new Y.Map<unknown>();
+		for (const [k, val] of Object.entries(fields)) if (val !== null) entry.set(k, val);
+		tasksMap(doc).set(id, entry);
+	}, origin);
+}
+
+/** Changes the given fields of a task; `assigneeId: null` leaves it with nobody. */
+export function editTask(
+	doc: Y.Doc,
+	input: Partial<TaskInput> & { id: string; updatedAt?: number },
+	origin: Origin
+) {
+	const entry = tasksMap(doc).get(input.id);
+	if (!(entry instanceof Y.Map)) throw new BoardOpError('deal_not_found', { field: 'id' });
+	const fields = taskFieldsOf(input);
+	const changed = Object.entries(fields).filter(([k, val]) =>
+		val === null ? entry.has(k) : entry.get(k) !== val
+	);
+	if (changed.length === 0) return;
+	const updatedAt = v.time(input.updatedAt, 'updatedAt');
+	doc.transact(() => {
+		for (const [k, val] of changed) {
+			if (val === null) entry.delete(k);
+			else entry.set(k, val);
+		}
+		entry.set('updatedAt', updatedAt);
+	}, origin);
+}
+
+/** Ticks a task done (by `by`, at `at` or now) or back to open; a repeated tick changes nothing. */
+export function setTaskDone(
+	doc: Y.Doc,
+	input: { id: string; done: boolean; by: string; at?: number },
+	origin: Origin
+) {
+	const entry = tasksMap(doc).get(input.id);
+	if (!(entry instanceof Y.Map)) throw new BoardOpError('deal_not_found', { field: 'id' });
+	if (typeof input.done !== 'boolean') throw new BoardOpError('invalid_setting', { field: 'done' });
+	const by = v.uuid(input.by, 'by');
+	const at = v.time(input.at, 'at');
+	const isDone = typeof entry.get('doneAt') === 'number';
+	if (input.done === isDone) return;
+	doc.transact(() => {
+		if (input.done) {
+			entry.set('doneAt', at);
+			entry.set('doneBy', by);
+		} else {
+			entry.delete('doneAt');
+			entry.delete('doneBy');
+		}
+	}, origin);
+}
+
+export function removeTask(doc: Y.Doc, input: { id: string }, origin: Origin) {
+	if (!tasksMap(doc).has(input.id)) throw new BoardOpError('deal_not_found', { field: 'id' });
+	doc.transact(() => tasksMap(doc).delete(input.id), origin);
 }

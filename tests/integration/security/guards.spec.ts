@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
+import { memberships } from '../../../src/lib/server/db/schema';
 import { sections } from '../../../src/params/section';
 import type { AppServer } from '../../support/app-server';
 import { startApp } from '../../support/app-server';
@@ -181,6 +182,12 @@ for (const route of routes) {
 		);
 		if (onlyOrgParams) {
 			it('is there for members (the URLs above are real)', async () => {
+				// Settings › Members' `leave`, posted empty as the accountant, really leaves: join
+				// again, or every route walked after it would answer 404 for the wrong reason.
+				await app.db
+					.insert(memberships)
+					.values({ orgId: orgA.id, userId: accountant.id, role: 'accountant' })
+					.onConflictDoNothing();
 				for (const call of requestsOf(route).filter((c) => !c.enhanced)) {
 					const cookie = call.method === 'GET' ? cookies.owner : cookies.accountant;
 					const o = await outcome(await request(call, cookie));
