@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
  *   `invalid_idempotent_request`; while the first is still in flight → 409
  *   `concurrent_idempotent_requests`;
  * - errors are `{ statusCode, name, message }`; success is `{ id }`.
- * Every request is recorded (headers and body). `failNext` makes the next requests fail with a
+ * Every request is recorded (headers and body); a delivery keeps Reply-To and attachments (decoded). `failNext` makes the next requests fail with a
  * 5xx, a 429, a 422, or a dropped connection, before any of the above happens.
  */
 export type FakeResend = Awaited<ReturnType<typeof startFakeResend>>;
@@ -35,7 +35,12 @@ export type Delivery = {
 	subject: string;
 	html?: string;
 	text?: string;
+	replyTo?: string[];
+	/** Decoded from the base64 `content` the API takes, so a test can compare the bytes. */
+	attachments?: DeliveredAttachment[];
 };
+
+export type DeliveredAttachment = { filename: string; contentType?: string; content: Buffer };
 
 export type Failure = 500 | 502 | 503 | 429 | 422 | 'drop';
 
@@ -195,7 +200,11 @@ export async function startFakeResend({
 			to: Array.isArray(b.to) ? b.to.map(String) : [String(b.to)],
 			subject: String(b.subject),
 			html: typeof b.html === 'string' ? b.html : undefined,
-			text: typeof b.text === 'string' ? b.text : undefined
+			text: typeof b.text === 'string' ? b.text : undefined,
+			...(b.reply_to !== undefined && {
+				replyTo: Array.isArray(b.reply_to) ? b.reply_to.map(String) : [String(b.reply_to)]
+			}),
+			...(Array.isArray(b.attachments) && { attachments: b.attachments.map(attachment) })
 		});
 		if (key !== null) keys.set(key, { bodyHash, id });
 		reply(res, record, 200, { id });
@@ -229,6 +238,15 @@ export async function startFakeResend({
 			server.closeAllConnections();
 			return new Promise<void>((resolve) => server.close(() => resolve()));
 		}
+	};
+}
+
+function attachment(value: unknown): DeliveredAttachment {
+	const a = (value ?? {}) as Record<string, unknown>;
+	return {
+		filename: String(a.filename ?? ''),
+		...(typeof a.content_type === 'string' && { contentType: a.content_type }),
+		content: Buffer.from(typeof a.content === 'string' ? a.content : '', 'base64')
 	};
 }
 

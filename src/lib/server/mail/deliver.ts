@@ -2,6 +2,7 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import { Resend, type ErrorResponse } from 'resend';
 import { emails } from '../db/schema';
 import type { Runtime } from '../runtime';
+import { loadAttachments, sendWithAttachments } from './attachments';
 
 /** Thrown for failures worth retrying (network, timeout, 429, 5xx); pg-boss retries the job. */
 export class TransientMailError extends Error {
@@ -11,6 +12,8 @@ export class TransientMailError extends Error {
 // A hung connection must not hold a worker slot forever; the retry reuses the idempotency key,
 // so giving up on a request that Resend did receive cannot send the message twice.
 const SEND_TIMEOUT_MS = 20_000;
+// Up to ~34 MB of base64 to upload; still inside the job's 120 s expiry (send-mail.job.ts).
+const SEND_WITH_FILES_TIMEOUT_MS = 100_000;
 const MAX_REASON = 500;
 
 export type DeliverDeps = Pick<Runtime, 'db' | 'config' | 'log' | 'counters'>;
@@ -65,17 +68,52 @@ export async function deliver({
 		return;
 	}
 
-	const resend = new Resend(config.resendApiKey, { baseUrl: config.resendBaseUrl });
-	const { data, error } = await resend.emails.send(
-		{
-			from: config.mailFrom,
-			to: [email.to],
-			subject: email.subject,
-			html: email.html,
-			text: email.text
-		},
-		{ idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) }
-	);
+	const from = email.fromName ? fromWithName(email.fromName, config.mailFrom) : config.mailFrom;
+	let sent: { data: { id: string } | null; error: ErrorResponse | null };
+	if (email.attachments?.length) {
+		// Files deleted since the email was written: it cannot go as written, and never will.
+		const found = await loadAttachments(db, { list: email.attachments });
+		if (!found.ok) {
+			sent = {
+				data: null,
+				error: {
+					name: 'attachment_missing',
+					message: found.missing,
+					statusCode: 410
+				} as unknown as ErrorResponse
+			};
+		} else {
+			sent = await sendWithAttachments(db, {
+				apiKey: config.resendApiKey,
+				baseUrl: config.resendBaseUrl,
+				message: {
+					from,
+					to: [email.to],
+					subject: email.subject,
+					html: email.html,
+					text: email.text,
+					...(email.replyTo ? { reply_to: email.replyTo } : {})
+				},
+				attachments: found.attachments,
+				idempotencyKey: email.idempotencyKey,
+				signal: AbortSignal.timeout(SEND_WITH_FILES_TIMEOUT_MS)
+			});
+		}
+	} else {
+		const resend = new Resend(config.resendApiKey, { baseUrl: config.resendBaseUrl });
+		sent = await resend.emails.send(
+			{
+				from,
+				to: [email.to],
+				subject: email.subject,
+				html: email.html,
+				text: email.text,
+				...(email.replyTo ? { replyTo: email.replyTo } : {})
+			},
+			{ idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) }
+		);
+	}
+	const { data, error } = sent;
 
 	if (!error) {
 		// Delivered is the truth whatever a concurrent run wrote before us.
@@ -115,6 +153,20 @@ export function isTransient(error: Pick<ErrorResponse, 'name' | 'statusCode'>) {
 	if (status === null || status === undefined) return true;
 	if (status === 429 || status >= 500) return true;
 	return error.name === 'concurrent_idempotent_requests';
+}
+
+/**
+ * The configured sender address under the member's name (`"Lê Văn Nam (Hoà Bình)" <no-reply@…>`):
+ * the address stays ours (the domain Resend verified); the customer sees who wrote.
+ */
+export function fromWithName(name: string, mailFrom: string): string {
+	const address = /<([^<>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+	const clean = name
+		// eslint-disable-next-line no-control-regex -- a display name must not break the header
+		.replace(/[\u0000-\u001f\u007f"\\<>]+/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return clean ? `"${clean}" <${address}>` : mailFrom;
 }
 
 function bump({ counters }: Pick<Runtime, 'counters'>, name: string) {

@@ -40,6 +40,17 @@ export async function rename(db: Tx, { userId, name }: { userId: string; name: s
 	await db.update(users).set({ name }).where(eq(users.id, userId));
 }
 
+/** The signature put into email to customers (`{{chu_ky}}`); empty clears it. */
+export async function setSignature(
+	db: Tx,
+	{ userId, signature }: { userId: string; signature: string }
+) {
+	await db
+		.update(users)
+		.set({ signature: signature === '' ? null : signature })
+		.where(eq(users.id, userId));
+}
+
 export async function setLocale(db: Tx, { userId, locale }: { userId: string; locale: Locale }) {
 	await db.update(users).set({ locale }).where(eq(users.id, userId));
 }

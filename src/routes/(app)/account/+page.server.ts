@@ -3,6 +3,7 @@ import { parseForm, type FieldErrors } from '$lib/forms/validate';
 import * as accounts from '$lib/server/auth/accounts';
 import { localeForm, passwordForm, profileForm } from '$lib/server/auth/forms';
 import { requireUser } from '$lib/server/auth/guards';
+import { signatureSchema } from '$lib/server/customer-mail/forms';
 import { clearSessionCookie, setLocaleCookie, throttled } from '$lib/server/auth/respond';
 import * as sessions from '$lib/server/auth/session';
 import * as mail from '$lib/server/mail/mail';
@@ -22,7 +23,8 @@ export const load: PageServerLoad = async (event) => {
 			name: user.name,
 			email: user.email,
 			locale: user.locale,
-			emailVerified: user.emailVerified
+			emailVerified: user.emailVerified,
+			signature: (await users.get(runtime().db, { id: user.id }))?.signature ?? ''
 		},
 		// "Back to the app" goes to the organisation the user works in, or to set one up.
 		backHref: landing ? `/o/${landing.id}/boards` : '/orgs/new'
@@ -48,6 +50,16 @@ export const actions = {
 		// Also for the logged-out pages after this session ends.
 		setLocaleCookie(event.cookies, form.data.locale);
 		return { action: 'locale', saved: true };
+	},
+
+	signature: async (event) => {
+		const { user } = requireUser(event);
+		const form = parseForm(signatureSchema, await event.request.formData());
+		if (!form.ok) {
+			return fail(400, { action: 'signature', values: form.values, errors: form.errors });
+		}
+		await users.setSignature(runtime().db, { userId: user.id, signature: form.data.signature });
+		return { action: 'signature', saved: true };
 	},
 
 	password: async (event) => {

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { organisations } from './orgs';
+import { users } from './users';
 
 export const emailStatuses = ['queued', 'sent', 'failed', 'outbox'] as const;
 export type EmailStatus = (typeof emailStatuses)[number];
@@ -20,6 +22,15 @@ export const emails = pgTable(
 		text: text().notNull(),
 		template: text().notNull(),
 		attachments: jsonb().$type<{ filename: string; fileId: string }[]>(),
+		// Email to a customer from a deal (issue 6): the deal (no foreign key: `deals` is a read
+		// model a rebuild rewrites), who sent it, where the customer's reply goes, the name the
+		// customer sees as the sender, and a hash of the request (the same Idempotency-Key with
+		// other content is refused).
+		dealId: uuid(),
+		sentBy: uuid().references(() => users.id, { onDelete: 'set null' }),
+		replyTo: text(),
+		fromName: text(),
+		requestHash: text(),
 		status: text().$type<EmailStatus>().notNull().default('queued'),
 		providerId: text(),
 		error: text(),
@@ -27,5 +38,10 @@ export const emails = pgTable(
 		createdAt: createdAt(),
 		sentAt: timestamp({ withTimezone: true })
 	},
-	(t) => [index('emails_org_id_idx').on(t.orgId, t.createdAt)]
+	(t) => [
+		index('emails_org_id_idx').on(t.orgId, t.createdAt),
+		index('emails_deal_id_idx')
+			.on(t.dealId, t.createdAt)
+			.where(sql`${t.dealId} is not null`)
+	]
 );

@@ -24,6 +24,8 @@ export const users = pgTable(
 		emailVerifiedAt: timestamp({ withTimezone: true }),
 		locale: text().$type<Locale>().notNull().default('vi'),
 		activeOrgId: uuid(),
+		// Filled into `{{chu_ky}}` in email to customers; plain text, as typed.
+		signature: text(),
 		createdAt: createdAt()
 	},
 	(t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)]
