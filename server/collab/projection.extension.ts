@@ -42,6 +42,8 @@ type Tracked = {
 	resolving: Set<string>;
 	/** Failed flushes in a row, for the retry's backoff. */
 	failures: number;
+	/** The attribution of the flush in progress, if one is. */
+	flushing?: Map<string, string | null>;
 };
 
 const INLINE_CUSTOMER: Origin = { kind: 'server', reason: 'inline-customer' };
@@ -86,6 +88,12 @@ export function projectionExtension({
 
 	function mark(t: Tracked, id: string, userId: string | null) {
 		markInto(t.dirty, id, userId);
+		// A flush in progress reads the document only once its transaction has begun, so it may
+		// project this change; without its author it was recorded as nobody's (a follower's
+		// notification then named "someone", and told the author of their own change), and the
+		// next flush found nothing new. A user already named for the card keeps it.
+		const inFlight = t.flushing;
+		if (inFlight && (inFlight.get(id) ?? null) === null) inFlight.set(id, userId);
 		schedule(t, flushAfterMs);
 	}
 
@@ -110,6 +118,7 @@ export function projectionExtension({
 		const { everything, dirty } = t;
 		t.everything = false;
 		t.dirty = new Map();
+		t.flushing = dirty;
 		try {
 			t.orgId ??= await projection.orgOf(db, { pipelineId: t.board.pipelineId });
 			// A pipeline deleted meanwhile has no rows to keep (they went with it).
@@ -150,6 +159,8 @@ export function projectionExtension({
 			t.orgId = undefined;
 			t.failures += 1;
 			schedule(t, Math.min(retryAfterMs * 2 ** (t.failures - 1), 60_000));
+		} finally {
+			t.flushing = undefined;
 		}
 	}
 
@@ -281,9 +292,14 @@ export function projectionExtension({
 	return extension;
 }
 
-/** The card's ledger figures are copies the server writes and no table reads (SPEC B21). */
+/**
+ * Copies the server writes into cards and no table reads: the ledger figures (SPEC B21) and the
+ * last contact (B22). A change of only these projects nothing.
+ */
+const serverCopies = new Set(['paid', 'overdue', 'lastContactAt']);
+
 function onlyLedger(keys: Iterable<string>): boolean {
-	for (const key of keys) if (key !== 'paid' && key !== 'overdue') return false;
+	for (const key of keys) if (!serverCopies.has(key)) return false;
 	return true;
 }
 

@@ -174,6 +174,28 @@ export function setLedger(
 	return true;
 }
 
+/**
+ * Writes when the customer was last contacted (SPEC B22): the latest `at` of the deal's contact
+ * log, or null (the key is deleted) when the log is empty. Server and job origins only; not an
+ * edit of the deal, so `updatedAt` stays. Writes nothing when the card already holds it.
+ */
+export function setLastContact(
+	dealDoc: Y.Doc,
+	input: { dealId: string; lastContactAt: number | null },
+	origin: Origin
+) {
+	if (origin.kind === 'user') throw new BoardOpError('forbidden', { field: 'lastContactAt' });
+	const card = cardOf(dealDoc, input.dealId);
+	const at =
+		input.lastContactAt === null ? undefined : v.time(input.lastContactAt, 'lastContactAt');
+	if (card.get('lastContactAt') === at) return false;
+	dealDoc.transact(() => {
+		if (at === undefined) card.delete('lastContactAt');
+		else card.set('lastContactAt', at);
+	}, origin);
+	return true;
+}
+
 /** Lost needs `lostReason`, standby needs `standbyUntil` (YYYY-MM-DD); others clear both. */
 export function setStatus(
 	dealDoc: Y.Doc,

@@ -98,6 +98,11 @@ export type Deal = {
 	 */
 	paid?: number;
 	overdue?: number;
+	/**
+	 * When the customer was last contacted (ms since the epoch): the latest `at` of the deal's
+	 * contact log, written by the server (SPEC B22). Absent while the log is empty.
+	 */
+	lastContactAt?: number;
 };
 
 /** Every key a card may hold (SPEC B3); anything else on a card is an orphan. */
@@ -123,7 +128,8 @@ export const dealFields = [
 	'createdBy',
 	'movedTo',
 	'paid',
-	'overdue'
+	'overdue',
+	'lastContactAt'
 ] as const satisfies readonly (keyof Omit<Deal, 'id'>)[];
 
 export const stageFields = [

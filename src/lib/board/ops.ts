@@ -18,6 +18,7 @@ export {
 	setStar,
 	setStatus,
 	setLedger,
+	setLastContact,
 	removeDeal,
 	moveDealsFromDeletedStages,
 	type DealScope,

@@ -44,7 +44,7 @@ export function readCard(id: string, card: Y.Map<unknown>): Deal {
 		const v = card.get(key);
 		if (typeof v === 'string') deal[key] = v;
 	}
-	for (const key of ['paid', 'overdue'] as const) {
+	for (const key of ['paid', 'overdue', 'lastContactAt'] as const) {
 		const v = card.get(key);
 		if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) deal[key] = v;
 	}
@@ -184,4 +184,16 @@ export function isRotting({ deal, stage, now }: { deal: Deal; stage: Stage; now:
 		stage.rotDays > 0 &&
 		now - deal.stageEnteredAt > stage.rotDays * 24 * 60 * 60 * 1000
 	);
+}
+
+/**
+ * Whole days an open deal has gone without contact, when that is longer than its stage's rot
+ * days (SPEC B22); null when it is not idle. Counted from the last contact-log entry, or from
+ * the deal's creation when the log is empty, never from the last edit.
+ */
+export function idleDays({ deal, stage, now }: { deal: Deal; stage: Stage; now: number }) {
+	if (deal.status !== 'open' || stage.rotDays <= 0) return null;
+	const since = now - (deal.lastContactAt ?? deal.createdAt);
+	if (since <= stage.rotDays * 24 * 60 * 60 * 1000) return null;
+	return Math.floor(since / (24 * 60 * 60 * 1000));
 }

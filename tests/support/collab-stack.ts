@@ -1,0 +1,69 @@
+import { Hocuspocus } from '@hocuspocus/server';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { activitiesExtension } from '../../server/collab/activities.extension';
+import { createCollabWriter } from '../../server/collab/direct';
+import { lastContactExtension } from '../../server/collab/last-contact.extension';
+import { persistenceExtension } from '../../server/collab/persistence.extension';
+import { projectionExtension } from '../../server/collab/projection.extension';
+import type { Db } from '../../src/lib/server/db';
+import { createLogger } from '../../src/lib/server/log';
+import type { Runtime } from '../../src/lib/server/runtime';
+import { connect } from './collab-client';
+
+/**
+ * The app's collab server in the test process: a real Hocuspocus with the extensions that store
+ * documents and keep the tables and cards in step (persistence, board projection, contact logs
+ * and tasks, last contact), behind a plain WebSocket server, and the server's own writer
+ * (`changeDoc`). A socket's user comes from a `user=<id>` cookie; the app's upgrade checks
+ * sessions, which the access specs cover.
+ */
+export async function collabStack({ db, flushAfterMs = 50 }: { db: Db; flushAfterMs?: number }) {
+	const log = createLogger({ level: 'silent' });
+	const changeDoc: Runtime['changeDoc'] = (name, fn) => writer(name, fn);
+	const persistence = persistenceExtension({ db, log, requestCompaction: async () => {} });
+	const projection = projectionExtension({ db, log, changeDoc, flushAfterMs, retryAfterMs: 200 });
+	const activities = activitiesExtension({ db, log, flushAfterMs });
+	const lastContact = lastContactExtension({ db, log, changeDoc, flushAfterMs });
+	const hocuspocus = new Hocuspocus({
+		name: 'test',
+		quiet: true,
+		extensions: [persistence, projection, activities, lastContact]
+	});
+	const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry), {
+		holdMs: 0
+	});
+	const wss = new WebSocketServer({ noServer: true });
+	const server = http.createServer();
+	server.on('upgrade', (req, socket, head) => {
+		const userId = /user=([0-9a-f-]{36})/.exec(req.headers.cookie ?? '')?.[1];
+		wss.handleUpgrade(req, socket, head, (ws) => hocuspocus.handleConnection(ws, req, { userId }));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	const clients: ReturnType<typeof connect>[] = [];
+
+	return {
+		hocuspocus,
+		changeDoc,
+		origin,
+		/** A user's live copy of a document, synced. */
+		async open(userId: string, documentName: string) {
+			const c = connect({ origin, documentName, cookie: `user=${userId}` });
+			clients.push(c);
+			await c.synced;
+			return c;
+		},
+		async stop() {
+			for (const c of clients) c.destroy();
+			hocuspocus.closeConnections();
+			await writer.releaseAll();
+			await projection.drain();
+			await activities.drain();
+			await lastContact.drain();
+			await persistence.drain();
+			await new Promise((resolve) => server.close(resolve));
+		}
+	};
+}
