@@ -54,6 +54,8 @@ sw.addEventListener('fetch', (event) => {
 		return;
 	}
 	if (!keepable(url)) return;
+	// The bell's live stream never ends: nothing to keep, and the page talks to it directly.
+	if (request.headers.get('accept') === 'text/event-stream') return;
 	event.respondWith(networkFirst(event));
 });
 

@@ -1,5 +1,6 @@
 import { requireMember } from '$lib/server/auth/guards';
 import { runtime } from '$lib/server/runtime';
+import { unreadCount } from '$lib/server/notify/notify';
 import * as orgs from '$lib/server/orgs/orgs.repo';
 import type { LayoutServerLoad } from './$types';
 
@@ -21,6 +22,8 @@ export const load: LayoutServerLoad = async (event) => {
 		role,
 		orgs: all,
 		// Without a Resend key, mail stays in the outbox, which owners can read in the app.
-		outboxVisible: !config.resendApiKey && orgs.can(role, 'readOutbox')
+		outboxVisible: !config.resendApiKey && orgs.can(role, 'readOutbox'),
+		// The bell's first count, so it shows before its live stream connects.
+		unread: await unreadCount(db, { userId: user.id, orgId: org.id })
 	};
 };
