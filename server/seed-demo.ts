@@ -13,6 +13,7 @@ import {
 	customers,
 	memberships,
 	pipelines,
+	tasks,
 	users,
 	type Role
 } from '$lib/server/db/schema';
@@ -467,6 +468,60 @@ export async function seedDemo({ db }: { db: Db }) {
 	// The cards were written as the shards' first snapshots, not through the collab server: fill
 	// the stages and deals tables from them now, as `npm run projections:rebuild` would.
 	await rebuildProjections(db, { pipelineIds: pipelineIdsSeeded });
+
+	// A few tasks of their own, so Công việc and the reminders have something on the first day.
+	// Local times in Vietnam (UTC+7, no daylight saving): day offset and hour:minute.
+	const localDay = new Date(now.getTime() + 7 * 3_600_000);
+	const at = (days: number, hour: number, minute = 0) =>
+		new Date(
+			Date.UTC(
+				localDay.getUTCFullYear(),
+				localDay.getUTCMonth(),
+				localDay.getUTCDate() + days,
+				hour - 7,
+				minute
+			)
+		);
+	const demoTasks = [
+		{
+			title: 'Gửi lại báo giá bảo trì thang máy',
+			who: 'nam@demo.chot.vn',
+			due: at(-1, 16),
+			before: 60
+		},
+		{
+			title: 'Gọi xác nhận lịch khảo sát khách sạn',
+			who: 'nam@demo.chot.vn',
+			due: at(0, 15, 30),
+			before: 15
+		},
+		{
+			title: 'Chuẩn bị hồ sơ năng lực cho Hoà Bình Xanh',
+			who: 'ha@demo.chot.vn',
+			due: at(1, 9),
+			before: 1440
+		},
+		{
+			title: 'Nhắc công nợ đợt 2 — Nhà thuốc Tâm An',
+			who: 'chau@demo.chot.vn',
+			due: at(2, 10),
+			before: 60
+		},
+		{ title: 'Họp giao ban đầu tuần', who: 'huy@demo.chot.vn', due: at(3, 8, 30), before: 15 }
+	];
+	await db.insert(tasks).values(
+		demoTasks.map((t) => ({
+			id: uuidv7(),
+			orgId: org.id,
+			source: 'own' as const,
+			title: t.title,
+			dueAt: t.due,
+			remindBefore: t.before,
+			remindAt: new Date(t.due.getTime() - t.before * 60_000),
+			assigneeId: idOf(t.who),
+			createdBy: idOf('huy@demo.chot.vn')
+		}))
+	);
 	return true;
 }
 
