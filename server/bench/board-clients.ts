@@ -128,6 +128,7 @@ export async function runLive({
 		);
 		const results = children.map((c) => expect(c, 'result'));
 		const cpu0 = cpuMsOf(serverPid);
+		const pg0 = postgresCpuMs(serverPid);
 		const started = performance.now();
 		for (const c of children) c.send({ type: 'go' } satisfies ParentMessage);
 		const all = await withTimeout(
@@ -136,11 +137,13 @@ export async function runLive({
 			'board clients running'
 		);
 		const cpu1 = cpuMsOf(serverPid);
+		const pg1 = postgresCpuMs(serverPid);
 		return {
 			...all.map((m) => (m as { result: ClientResult }).result).reduce(merge),
 			/** Wall time from "go" until every client reported, ms. */
 			wallMs: performance.now() - started,
-			serverCpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null
+			serverCpuMs: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+			postgresCpuMs: pg0 !== null && pg1 !== null ? pg1 - pg0 : null
 		};
 	} finally {
 		for (const c of children) stopChild(c);
@@ -148,14 +151,51 @@ export async function runLive({
 }
 
 /** User + system CPU time of a process, ms (Linux /proc, 100 ticks a second), or null. */
-function cpuMsOf(pid: number | undefined) {
+function cpuMsOf(pid: number | undefined, { withWaitedChildren = false } = {}) {
 	if (!pid) return null;
+	const fields = statOf(pid);
+	if (!fields) return null;
+	// utime, stime, then cutime, cstime: children that exited and were waited for.
+	const ticks = [11, 12, ...(withWaitedChildren ? [13, 14] : [])];
+	return ticks.reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+}
+
+/**
+ * CPU time of the PostgreSQL the server started (embedded: a child of the server process named
+ * `postgres`), with every backend: the postmaster and its exited children, plus the live ones.
+ * Null when the server uses a PostgreSQL it did not start.
+ */
+function postgresCpuMs(serverPid: number | undefined) {
+	if (!serverPid) return null;
+	const postmaster = childrenOf(serverPid).find((pid) => statOf(pid)?.comm === 'postgres');
+	if (!postmaster) return null;
+	let ms = cpuMsOf(postmaster, { withWaitedChildren: true }) ?? 0;
+	for (const pid of childrenOf(postmaster)) ms += cpuMsOf(pid) ?? 0;
+	return ms;
+}
+
+// /proc/<pid>/stat after the command name, whose field 0 is the state; with the name as `comm`.
+function statOf(pid: number) {
 	try {
-		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-		return (Number(fields[11]) + Number(fields[12])) * 10;
+		const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = text.slice(text.lastIndexOf(') ') + 2).split(' ') as string[] & {
+			comm?: string;
+		};
+		fields.comm = text.slice(text.indexOf('(') + 1, text.lastIndexOf(') '));
+		return fields;
 	} catch {
 		return null;
 	}
+}
+
+function childrenOf(pid: number) {
+	const out: number[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		// Field 1 after the name is the parent's pid.
+		if (statOf(Number(entry))?.[1] === String(pid)) out.push(Number(entry));
+	}
+	return out;
 }
 
 function expect(child: ChildProcess, type: ChildMessage['type']) {

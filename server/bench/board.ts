@@ -393,6 +393,7 @@ function liveNotes(r: LiveResult) {
 		`; clients in ${CLIENT_PROCESSES} child processes on the same 2 cores as the server and PostgreSQL ` +
 		`(send lag behind schedule p99 ${fmt(r.sendLagP99)} ms); over the ${fmt(r.wallMs / 1000)} s run the server ` +
 		`used ${r.serverCpuMs === null ? 'n/a' : share(r.serverCpuMs)} of a core, the clients ${share(r.clientCpuMs)}, ` +
+		(r.postgresCpuMs === null ? '' : `PostgreSQL ${share(r.postgresCpuMs)}, `) +
 		`and the server acknowledged ${r.ackedTotal} of ${r.sent} updates (${Math.round(r.ackedTotal / (r.wallMs / 1000))}/s on average)` +
 		(r.missingReceipts || r.missingAcks
 			? `; ${r.missingReceipts} receipts and ${r.missingAcks} acks missing after the drain, counted at their wait so far`

@@ -32,7 +32,10 @@ export function spawnServer({
 	env?: Record<string, string>;
 }): Server {
 	const origin = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [entry], {
+	// Extra node flags for the servers only, to profile them under load (NODE_OPTIONS refuses
+	// some, e.g. CHOT_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof").
+	const nodeArgs = (process.env.CHOT_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		env: {
 			...process.env,
 			NODE_ENV: 'production',
