@@ -137,21 +137,23 @@ export function persistenceExtension({
 				return;
 			// What is logged must load again: a malformed update closes the connection instead.
 			collabLog.assertDecodable(message.update);
+			// Queued at once, so a connection's updates share group commits instead of waiting a
+			// round trip each (a writer at 20 updates/s fell behind waiting for its previous
+			// commit); applied and acknowledged in the order sent, because each message also waits
+			// for the one before it. If an earlier write fails, this one fails with it and the
+			// connection closes; a later row may then be committed without having been applied,
+			// which the client's resend on reconnect (or the next load) makes whole.
 			const previous = tails.get(connection) ?? Promise.resolve();
 			const write = track(
-				previous.then(() =>
-					writer.append({
-						docName: documentName,
-						update: message.update,
-						userId: (context as CollabContext).userId ?? null
-					})
-				)
+				writer.append({
+					docName: documentName,
+					update: message.update,
+					userId: (context as CollabContext).userId ?? null
+				})
 			);
-			tails.set(
-				connection,
-				write.catch(() => {})
-			);
-			await write;
+			const done = Promise.all([previous, write]);
+			tails.set(connection, done);
+			await done;
 			counted(documentName);
 		},
 

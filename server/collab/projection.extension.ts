@@ -67,7 +67,7 @@ export function projectionExtension({
 	db,
 	log,
 	changeDoc,
-	flushAfterMs = 500,
+	flushAfterMs = 1000,
 	retryAfterMs = 2000,
 	onCommissionsChanged
 }: {

@@ -8,14 +8,22 @@ import { organisations, recordCounters } from '../db/schema';
 
 /** First day of `at`'s month in `timeZone`, as YYYY-MM-01. */
 export function monthOf(at: Date, timeZone: string): string {
-	const parts = new Intl.DateTimeFormat('en-CA', {
-		timeZone,
-		year: 'numeric',
-		month: '2-digit'
-	}).formatToParts(at);
+	const parts = monthFormat(timeZone).formatToParts(at);
 	const year = parts.find((p) => p.type === 'year')!.value;
 	const month = parts.find((p) => p.type === 'month')!.value;
 	return `${year}-${month}-01`;
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one, and a projection counts a
+// record per new card: one per time zone, kept.
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+function monthFormat(timeZone: string) {
+	let format = monthFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+		monthFormats.set(timeZone, format);
+	}
+	return format;
 }
 
 async function orgLimits(db: Tx, orgId: string) {
