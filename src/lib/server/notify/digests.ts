@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { dispatchInTx } from '../mail/mail';
 import type { Runtime } from '../runtime';
 import { now as clockNow } from '../clock';
-import { claimOnce, notify } from './notify';
+import { tellOnce } from './notify';
 
 type Rt = Pick<Runtime, 'db' | 'boss' | 'log' | 'config'>;
 
@@ -55,24 +54,19 @@ export async function sendIdleDigests(rt: Rt, { at = clockNow() }: { at?: Date }
 			byOwner.set(d.owner_id, list);
 		}
 		for (const [userId, items] of byOwner) {
-			await rt.db.transaction(async (tx) => {
-				const key = `idle:${org.id}:${userId}:${day}`;
-				if (!(await claimOnce(tx, { key, orgId: org.id }))) return;
-				const { emailId } = await notify(
-					tx,
-					{
-						orgId: org.id,
-						userId,
+			const told = await rt.db.transaction((tx) =>
+				tellOnce(rt, tx, {
+					key: `idle:${org.id}:${userId}:${day}`,
+					orgId: org.id,
+					userIds: [userId],
+					notice: {
 						type: 'idle_digest',
-						key,
 						data: { day, items },
 						link: `/o/${org.id}/deals?owner=${userId}`
-					},
-					rt.config
-				);
-				if (emailId) await dispatchInTx(rt.boss, tx, emailId);
-				sent += 1;
-			});
+					}
+				})
+			);
+			if (told) sent += 1;
 		}
 	}
 	return sent;
@@ -107,24 +101,19 @@ export async function sendContractDigests(rt: Rt, { at = clockNow() }: { at?: Da
 		const managers = await rt.db.execute<{ user_id: string }>(sql`
 			select user_id from memberships where org_id = ${org.id} and role in ('owner', 'manager')`);
 		for (const m of managers) {
-			await rt.db.transaction(async (tx) => {
-				const key = `contracts-week:${org.id}:${m.user_id}:${monday}`;
-				if (!(await claimOnce(tx, { key, orgId: org.id }))) return;
-				const { emailId } = await notify(
-					tx,
-					{
-						orgId: org.id,
-						userId: m.user_id,
+			const told = await rt.db.transaction((tx) =>
+				tellOnce(rt, tx, {
+					key: `contracts-week:${org.id}:${m.user_id}:${monday}`,
+					orgId: org.id,
+					userIds: [m.user_id],
+					notice: {
 						type: 'contracts_digest',
-						key,
 						data: { week: monday, items: [...items] },
 						link: `/o/${org.id}/contracts`
-					},
-					rt.config
-				);
-				if (emailId) await dispatchInTx(rt.boss, tx, emailId);
-				sent += 1;
-			});
+					}
+				})
+			);
+			if (told) sent += 1;
 		}
 	}
 	return sent;

@@ -7,7 +7,7 @@ import { dispatchInTx } from '../mail/mail';
 import type { Runtime } from '../runtime';
 import { now as clockNow } from '../clock';
 import type { NotificationChannel } from '../db/schema';
-import { claimOnce, defaultChannels, mailNotification, notify } from './notify';
+import { defaultChannels, mailNotification, tellOnce } from './notify';
 import { followersOf } from './followers';
 
 // Everything that is due at a time (issue 6): task reminders, standby deals coming back, contract
@@ -182,26 +182,19 @@ export async function reopenStandby(rt: Rt, job: StandbyReopenJob): Promise<bool
 		from deals d join organisations o on o.id = d.org_id
 		where d.id = ${job.dealId} and d.status = 'standby' and d.standby_until = ${job.until}::date`);
 	if (!deal || !deal.ok) return false;
-	await rt.db.transaction(async (tx) => {
-		const key = standbyKey(deal.id, job.until);
-		if (!(await claimOnce(tx, { key, orgId: deal.org_id }))) return;
-		for (const userId of await followersOf(tx, { dealId: deal.id })) {
-			const { emailId } = await notify(
-				tx,
-				{
-					orgId: deal.org_id,
-					userId,
-					type: 'standby_reopened',
-					key,
-					dealId: deal.id,
-					data: { dealTitle: deal.title, until: job.until },
-					link: `/o/${deal.org_id}/deals/${deal.id}`
-				},
-				rt.config
-			);
-			if (emailId) await dispatchInTx(rt.boss, tx, emailId);
-		}
-	});
+	await rt.db.transaction(async (tx) =>
+		tellOnce(rt, tx, {
+			key: standbyKey(deal.id, job.until),
+			orgId: deal.org_id,
+			userIds: await followersOf(tx, { dealId: deal.id }),
+			notice: {
+				type: 'standby_reopened',
+				dealId: deal.id,
+				data: { dealTitle: deal.title, until: job.until },
+				link: `/o/${deal.org_id}/deals/${deal.id}`
+			}
+		})
+	);
 	const origin: Origin = { kind: 'job', job: 'standby-reopen' };
 	return rt.changeDoc(dealsDocName(deal.pipeline_id, deal.owner_id), (doc: Y.Doc) => {
 		const card = dealsMap(doc).get(deal.id);
@@ -230,36 +223,28 @@ export async function noticeContract(rt: Rt, job: ContractNoticeJob): Promise<bo
 			left join deals d on d.id = c.deal_id
 			where c.id = ${job.contractId} and c.status = 'active' and c.ends_on = ${job.endsOn}::date`);
 		if (!c) return false;
-		const key = contractKey(c.id, job.kind, job.endsOn);
-		if (!(await claimOnce(tx, { key, orgId: c.org_id }))) return false;
 		// The days actually left, not the notice's nominal ones: a contract entered 3 days before
 		// its end gets the 7-day notice, and a notice delayed by downtime is late; either must not
 		// say "7 days" (or "30 days") when fewer remain.
 		const days = job.kind === 'day' ? 0 : Math.max(0, c.days_left);
-		for (const userId of await followersOf(tx, { dealId: c.deal_id })) {
-			const { emailId } = await notify(
-				tx,
-				{
-					orgId: c.org_id,
-					userId,
-					type: 'contract_notice',
-					key,
-					dealId: c.deal_id,
-					data: {
-						contractId: c.id,
-						number: c.number,
-						kind: job.kind,
-						days,
-						endsOn: job.endsOn,
-						dealTitle: c.deal_title
-					},
-					link: `/o/${c.org_id}/contracts`
+		return tellOnce(rt, tx, {
+			key: contractKey(c.id, job.kind, job.endsOn),
+			orgId: c.org_id,
+			userIds: await followersOf(tx, { dealId: c.deal_id }),
+			notice: {
+				type: 'contract_notice',
+				dealId: c.deal_id,
+				data: {
+					contractId: c.id,
+					number: c.number,
+					kind: job.kind,
+					days,
+					endsOn: job.endsOn,
+					dealTitle: c.deal_title
 				},
-				rt.config
-			);
-			if (emailId) await dispatchInTx(rt.boss, tx, emailId);
-		}
-		return true;
+				link: `/o/${c.org_id}/contracts`
+			}
+		});
 	});
 	return sent;
 }

@@ -9,7 +9,8 @@ import {
 	type NotificationChannel,
 	type NotificationType
 } from '../db/schema';
-import { queue as queueMail } from '../mail/mail';
+import type PgBoss from 'pg-boss';
+import { dispatchInTx, queue as queueMail } from '../mail/mail';
 
 /** What each type does until the user chooses: digests are mail, the rest stay in the app. */
 export const defaultChannels: Record<NotificationType, NotificationChannel> = {
@@ -85,6 +86,35 @@ export async function notify(
 	if (!row || channel !== 'email') return {};
 	const emailId = await mailNotification(db, { notificationId: row.id, origin, ...input });
 	return { emailId };
+}
+
+/**
+ * Tells `userIds` something once for good: claims `key` (claimOnce), then notifies each of them
+ * under that key and hands their emails to pg-boss in the same transaction, so the claim, the
+ * notifications and the mail commit or roll back together. False when the key was claimed
+ * before, and then nobody is told again.
+ */
+export async function tellOnce(
+	{ boss, config }: { boss: PgBoss; config: { origin: string } },
+	tx: Tx,
+	{
+		key,
+		orgId,
+		userIds,
+		notice
+	}: {
+		key: string;
+		orgId: string;
+		userIds: Iterable<string>;
+		notice: Omit<NotifyInput, 'orgId' | 'userId' | 'key'>;
+	}
+): Promise<boolean> {
+	if (!(await claimOnce(tx, { key, orgId }))) return false;
+	for (const userId of userIds) {
+		const { emailId } = await notify(tx, { ...notice, orgId, userId, key }, config);
+		if (emailId) await dispatchInTx(boss, tx, emailId);
+	}
+	return true;
 }
 
 /** Queues the email of one notification, in the recipient's language; once per notification. */
