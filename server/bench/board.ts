@@ -117,6 +117,9 @@ export async function boardBench({ entry, report }: { entry: string; report: Rep
 			durableFigure({ server: second, boards: data.live.slice(0, DURABLE.boardCount), report })
 		);
 		await attempt('fan-out', () => fanoutFigure({ server: second, boards: data.live, report }));
+		await attempt('fan-out at half rate', () =>
+			fanoutFigure({ server: second, boards: data.live, report, rate: FANOUT.rate / 2 })
+		);
 	} finally {
 		await stopServer(second);
 	}
@@ -348,37 +351,46 @@ async function durableFigure({
 	});
 }
 
+/**
+ * `board.fanout_p99_ms` at the target's 2,000 updates/s; at any other `rate`, a figure without
+ * a target beside it (`board.fanout_<rate>_p99_ms`): what fan-out costs when the server keeps up,
+ * which the full rate does not show while this machine's two cores are saturated.
+ */
 async function fanoutFigure({
 	server,
 	boards,
-	report
+	report,
+	rate = FANOUT.rate
 }: {
 	server: Server;
 	boards: LiveBoard[];
 	report: Report;
+	rate?: number;
 }) {
 	progress(
-		`fan-out: ${FANOUT.rate} updates/s over ${boards.length} boards for ${FANOUT.measureMs / 1000} s`
+		`fan-out: ${rate} updates/s over ${boards.length} boards for ${FANOUT.measureMs / 1000} s`
 	);
 	const r = await runLive({
 		origin: server.origin,
 		serverPid: server.child.pid,
 		boards,
-		rate: FANOUT.rate,
+		rate,
 		warmupMs: FANOUT.warmupMs,
 		measureMs: FANOUT.measureMs,
 		processes: CLIENT_PROCESSES
 	});
 	const readers = boards[0]!.readerTokens.length;
+	const main = rate === FANOUT.rate;
 	report({
-		metric: 'board.fanout_p99_ms',
+		metric: main ? 'board.fanout_p99_ms' : `board.fanout_${rate}_p99_ms`,
 		value: r.fanout.length ? percentile(r.fanout, 99) : null,
 		unit: 'ms',
-		target: '<=20',
+		target: main ? '<=20' : 'none',
 		note:
 			`p50 ${fmt(percentile(r.fanout, 50))} ms, p95 ${fmt(percentile(r.fanout, 95))}, max ${fmt(max(r.fanout))}; ` +
 			`writer send → each reader's receipt of ${r.measured} updates (${r.fanout.length} receipts) sent at ` +
 			`${Math.round(r.measured / (FANOUT.measureMs / 1000))} upd/s for ${FANOUT.measureMs / 1000} s after a ${FANOUT.warmupMs / 1000} s warm-up, ` +
+			(main ? '' : `beside board.fanout_p99_ms (no target at this rate), `) +
 			`over ${boards.length} deals shards of ${FANOUT.dealsPerShard} deals (70% moves, 30% amount edits, named ops), ` +
 			`each with 1 writer + ${readers} readers on their own WebSockets (${boards.length * (readers + 1)} sockets, ` +
 			`${FANOUT.teams} organisations); includes the server's log insert before it applies and broadcasts; ` +
