@@ -15,7 +15,7 @@ export const vi = {
 	'customers.back': 'Tất cả khách hàng',
 
 	'customers.search': 'Tìm khách hàng',
-	'customers.searchPlaceholder': 'Tìm theo tên, số điện thoại, email, công ty…',
+	'customers.searchPlaceholder': 'Tìm tên, SĐT, email, công ty…',
 	'customers.filter.owner': 'Người phụ trách',
 	'customers.filter.anyOwner': 'Mọi người phụ trách',
 	'customers.filter.noOwner': 'Chưa giao cho ai',
