@@ -27,6 +27,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, org, role } = await requireMember(event);
+	// Read again by the page when it comes back into view (+page.svelte).
+	event.depends('chot:tasks');
 	const { db } = runtime();
 	const viewer = { orgId: org.id, userId: user.id, role };
 	const now = Date.now();
