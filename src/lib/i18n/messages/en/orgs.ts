@@ -1,0 +1,153 @@
+import type { vi } from '../orgs';
+
+export const en: Record<keyof typeof vi, string> = {
+	'orgs.role.owner': 'Owner',
+	'orgs.role.manager': 'Manager',
+	'orgs.role.sales': 'Sales representative',
+	'orgs.role.accountant': 'Accountant',
+	'orgs.roleHint.owner': 'Everything, including the plan and members.',
+	'orgs.roleHint.manager': 'All deals, pipelines, commission approval; invites members.',
+	'orgs.roleHint.sales': "Own deals; sees others' where the pipeline allows.",
+	'orgs.roleHint.accountant': 'Payments, receivables, commissions; boards read-only.',
+
+	'orgs.plan.goi1': 'Plan 1',
+	'orgs.plan.goi3': 'Plan 3',
+	'orgs.plan.goi4': 'Plan 4',
+	'orgs.plan.desc.goi1': 'Up to 10 seats and fewer than 1,000 records a month.',
+	'orgs.plan.desc.goi3': 'Up to 100 seats, unlimited records.',
+	'orgs.plan.desc.goi4': 'Limits agreed with Chốt.',
+
+	'orgs.field.name': 'Organisation name',
+	'orgs.field.namePlaceholder': 'E.g. Anh Duong Trading Co., Ltd.',
+	'orgs.field.timeZone': 'Time zone',
+	'orgs.field.timeZoneHint': 'Dates and monthly figures are counted in this time zone.',
+	'orgs.field.currency': 'Currency',
+	'orgs.field.locale': 'Default language',
+	'orgs.field.localeHint': 'Used for emails to people who have no Chốt account yet.',
+	'orgs.currency.VND': 'Vietnamese đồng (VND)',
+	'orgs.currency.USD': 'US dollar (USD)',
+
+	'orgs.new.title': 'Create an organisation',
+	'orgs.new.intro':
+		'An organisation is your company or branch on Chốt. You will be its owner, with a free 10-day trial of Plan 3.',
+	'orgs.new.submit': 'Create organisation',
+	'orgs.new.back': 'Back to my organisations',
+
+	'orgs.settings.title': 'Settings',
+	'orgs.settings.nav': 'Settings sections',
+	'orgs.settings.general': 'General',
+	'orgs.settings.members': 'Members',
+	'orgs.settings.plan': 'Plan',
+	'orgs.settings.deals': 'Deals',
+	'orgs.lostReasons.title': 'Reasons deals are lost',
+	'orgs.lostReasons.description':
+		'The list reps pick from when a deal is marked “Lost”. Deals already lost keep their reason.',
+	'orgs.lostReasons.label': 'One reason per line',
+	'orgs.lostReasons.hint':
+		'Up to 30 reasons of up to 100 characters each. Reps can still type “Other reason”.',
+	'orgs.lostReasons.saved': 'The list of reasons was saved.',
+	'orgs.lostReasons.empty': 'Give at least one reason.',
+	'orgs.lostReasons.tooMany': 'At most {max} reasons.',
+	'orgs.lostReasons.tooLong': 'The reason “{reason}” is longer than {max} characters.',
+	'orgs.lostReasons.duplicate': 'The reason “{reason}” appears twice.',
+	'orgs.general.description': "The organisation's name, time zone, currency and language.",
+	'orgs.general.readOnly': 'Only owners and managers can change these settings.',
+	'orgs.general.saved': 'Changes saved.',
+
+	'orgs.members.title': 'Members',
+	'orgs.members.count': '{count} members',
+	'orgs.members.col.member': 'Member',
+	'orgs.members.col.role': 'Role',
+	'orgs.members.col.joined': 'Joined',
+	'orgs.members.col.actions': 'Actions',
+	'orgs.members.you': 'You',
+	'orgs.members.roleOf': "{name}'s role",
+	'orgs.members.saveRole': 'Save role',
+	'orgs.members.remove': 'Remove',
+	'orgs.members.removeLabel': 'Remove {name} from the organisation',
+	'orgs.members.removeConfirm': 'Remove {name}? They lose access at once.',
+	'orgs.members.removeYes': 'Remove from organisation',
+	'orgs.members.removed': '{name} was removed from the organisation.',
+	'orgs.members.roleChanged': "{name}'s role is now {role}.",
+	'orgs.members.leaveTitle': 'Leave the organisation',
+	'orgs.members.leaveBody':
+		'You will lose access to {org} at once. To come back, someone has to invite you again.',
+	'orgs.members.leave': 'Leave organisation',
+	'orgs.members.leaveConfirm': 'Yes, leave',
+	'orgs.members.lastOwnerCannotLeave':
+		'You are the only owner. Make someone else an owner before you leave.',
+
+	'orgs.invite.title': 'Invite a member',
+	'orgs.invite.description': 'They receive an email with a link that works for 7 days.',
+	'orgs.invite.email': 'Email',
+	'orgs.invite.emailPlaceholder': 'name@company.com',
+	'orgs.invite.role': 'Role',
+	'orgs.invite.submit': 'Send invitation',
+	'orgs.invite.sent': 'Invitation sent to {email}.',
+	'orgs.invite.link': 'You can also send this link by chat:',
+	'orgs.invite.linkLabel': 'Invitation link',
+	'orgs.invite.copy': 'Copy',
+	'orgs.invite.copied': 'Copied',
+
+	'orgs.pending.title': 'Pending invitations',
+	'orgs.pending.expires': 'Expires {date}',
+	'orgs.pending.expired': 'Expired',
+	'orgs.pending.invitedBy': 'Invited by {name}',
+	'orgs.pending.resend': 'Resend',
+	'orgs.pending.resendLabel': 'Resend the invitation to {email}',
+	'orgs.pending.revoke': 'Revoke',
+	'orgs.pending.revokeLabel': 'Revoke the invitation to {email}',
+	'orgs.pending.resent': 'Invitation sent again to {email}.',
+	'orgs.pending.revoked': 'The invitation to {email} was revoked.',
+
+	'orgs.usage.seats': 'Seats',
+	'orgs.usage.seatsOf': '{used}/{max} seats',
+	'orgs.usage.seatsUnlimited': '{used} seats · unlimited',
+	'orgs.usage.seatsDetail': '{members} members · {pending} pending invitations',
+	'orgs.usage.records': 'Records in {month}',
+	'orgs.usage.recordsOf': '{count}/{max} records',
+	'orgs.usage.recordsUnlimited': '{count} records · unlimited',
+	'orgs.usage.recordsHint': 'Deals and customers created this month.',
+
+	'orgs.planPage.current': 'Current plan',
+	'orgs.planPage.trial': 'Trial · {days} days left (until {date})',
+	'orgs.planPage.trialEnded': 'The trial ended on {date}.',
+	'orgs.planPage.upgrade':
+		'To upgrade or extend your plan, contact Chốt support. Your data stays as it is.',
+	'orgs.planPage.usage': 'Usage',
+
+	'orgs.error.seatLimit':
+		'{plan} allows at most {max} seats. Upgrade the plan or remove some members.',
+	'orgs.error.lastOwner':
+		'The organisation needs at least one owner. Make someone else an owner first.',
+	'orgs.error.roleNotAllowed': 'You cannot grant or change this role.',
+	'orgs.error.alreadyMember': 'This person is already a member of the organisation.',
+	'orgs.error.alreadyInvited':
+		'This email already has a pending invitation. You can resend it from the list below.',
+	'orgs.error.notFound':
+		'This item was not found. Someone may have just changed it; reload the page.',
+	'orgs.error.self': 'You cannot change your own role or remove yourself here.',
+	'orgs.error.timeZone': 'This time zone is not valid.',
+	'orgs.error.currency': 'This currency is not supported yet.',
+	'orgs.error.role': 'Choose a role.',
+
+	'orgs.accept.pageTitle': 'Invitation to an organisation',
+	'orgs.accept.heading': 'You are invited to join {org}',
+	'orgs.accept.body': '{inviter} invites you to join as {role}.',
+	'orgs.accept.bodyNoInviter': 'You are invited to join as {role}.',
+	'orgs.accept.sentTo': 'Sent to {email} · valid until {date}.',
+	'orgs.accept.loginPrompt': 'Log in or create an account to accept the invitation.',
+	'orgs.accept.login': 'Log in',
+	'orgs.accept.signup': 'Create an account',
+	'orgs.accept.signedInAs': 'You are logged in as {email}.',
+	'orgs.accept.otherEmail':
+		'The invitation was sent to a different email. You can still accept it with this account.',
+	'orgs.accept.accept': 'Accept the invitation',
+	'orgs.accept.alreadyMember': 'You are already a member of {org}.',
+	'orgs.accept.open': 'Open the organisation',
+	'orgs.accept.invalidTitle': 'This invitation is no longer valid',
+	'orgs.accept.invalidBody':
+		'The link has expired, has been used or was revoked. Ask the person who invited you for a new invitation.',
+	'orgs.accept.seatsFull':
+		'{org} has used all the seats of its plan. Ask the person who invited you to upgrade or remove some members, then try again.'
+};

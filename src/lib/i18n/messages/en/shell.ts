@@ -1,0 +1,37 @@
+import type { vi } from '../shell';
+
+export const en: Record<keyof typeof vi, string> = {
+	'shell.appName': 'Chốt',
+	'shell.tagline': 'The sales CRM for Vietnamese teams',
+	'shell.nav.boards': 'Boards',
+	'shell.nav.deals': 'Deals',
+	'shell.nav.customers': 'Customers',
+	'shell.nav.commissions': 'Commissions',
+	'shell.nav.tasks': 'Tasks',
+	'shell.nav.reports': 'Reports',
+	'shell.nav.settings': 'Settings',
+	'shell.nav.outbox': 'Outbox',
+	'shell.nav.main': 'Main navigation',
+	'shell.openMenu': 'Open menu',
+	'shell.closeMenu': 'Close menu',
+	'shell.account': 'Account',
+	'shell.switchOrg': 'Switch organisation',
+	'shell.newOrg': 'New organisation',
+	'shell.logout': 'Log out',
+	'shell.skipToContent': 'Skip to main content',
+	'shell.trialBanner': 'You are trying {plan} — {days} days left.',
+	'shell.trialEnded': 'Your trial has ended. Contact your administrator to continue.',
+	'shell.empty.boards.title': 'No boards yet',
+	'shell.empty.boards.body':
+		'A kanban board for each sales process will appear here. Invite your colleagues meanwhile.',
+	'shell.empty.deals.title': 'No deals yet',
+	'shell.empty.deals.body': "Your team's deals will be listed here, with filters and search.",
+	'shell.empty.customers.title': 'No customers yet',
+	'shell.empty.customers.body': 'Customers are created as you add deals, or entered here directly.',
+	'shell.empty.tasks.title': 'Nothing to do',
+	'shell.empty.tasks.body': 'Reminders and appointments with customers will show here.',
+	'shell.empty.reports.title': 'No figures yet',
+	'shell.empty.reports.body': 'Revenue, receivables and commissions appear once there are deals.',
+	'shell.empty.inviteCta': 'Invite colleagues',
+	'shell.comingSoon': 'Coming soon'
+};
