@@ -380,7 +380,9 @@ function withoutAttribution({
 	return row;
 }
 
-// Well under PostgreSQL's 65,535 bind parameters per statement at 20 columns a row.
+// Rows per statement: the fixed-text statements take one array per column, so this bounds a
+// statement's size, not its parameter count; the stage writes and deletes still spell out one
+// parameter per value and stay well under PostgreSQL's 65,535.
 const CHUNK = 1000;
 
 // `column = any($1::uuid[])`: one statement text for any number of ids, so postgres.js prepares
