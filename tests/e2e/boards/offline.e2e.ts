@@ -40,9 +40,15 @@ test('20 edits made offline survive a reload and merge on reconnect', async ({ b
 	const stars = b.page.getByRole('button', { name: 'Đánh dấu tiềm năng', exact: true });
 	const starred: string[] = [];
 	for (let i = 0; i < 6; i++) {
-		const card = stars.first().locator('xpath=ancestor::article');
-		starred.push((await card.getAttribute('data-deal-id'))!);
-		await stars.first().click();
+		// Pin the card by id and wait for its star to fill, as a person sees it fill before the
+		// next click. "The first unstarred star" resolved twice could name two cards, or click a
+		// card whose star filled in between and so clear it again (CI, 29 Nov).
+		const article = stars.first().locator('xpath=ancestor::article');
+		const id = (await article.getAttribute('data-deal-id'))!;
+		const card = b.page.locator(`[data-deal-id="${id}"]`);
+		await card.getByRole('button', { name: 'Đánh dấu tiềm năng', exact: true }).click();
+		await expect(card.locator('button[aria-pressed="true"]')).toBeVisible();
+		starred.push(id);
 	}
 
 	// One deal A moves too, while B is offline: afterwards it must sit in exactly one column.
