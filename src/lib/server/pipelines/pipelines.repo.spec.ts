@@ -3,10 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { pipelineDocName } from '$lib/board/doc';
-import { initPipeline, renameStage } from '$lib/board/ops';
+import { initPipeline, renameStage, setPipelineSettings } from '$lib/board/ops';
 import { testDb } from '../../../../tests/support/db';
-import { createUser } from '../../../../tests/support/factories';
-import { collabDocuments, collabUpdates, pipelines } from '../db/schema';
+import { addMember, createUser } from '../../../../tests/support/factories';
+import { collabDocuments, collabUpdates, deals, pipelines, stages } from '../db/schema';
 import * as orgs from '../orgs/orgs.repo';
 import * as repo from './pipelines.repo';
 
@@ -84,4 +84,96 @@ it('reads stages from the snapshot plus the updates logged after it', async () =
 
 	const [listed] = await repo.listWithStages(db, { orgId: org.id });
 	expect(listed!.stages.map((s) => s.name)).toEqual(['Gặp khách <b>&</b>']);
+});
+
+it("counts each column's open deals from the projection, as the viewer's board shows them", async () => {
+	const owner = await createUser(db);
+	const rep = await createUser(db, { name: 'Lê Văn Nam' });
+	const former = await createUser(db, { name: 'Đã nghỉ việc' });
+	const org = await createOrg(db, { ownerId: owner.id });
+	await addMember(db, { orgId: org.id, userId: rep.id, role: 'sales' });
+	const [row] = await db
+		.insert(pipelines)
+		.values({ orgId: org.id, name: 'Dự án', position: generateNKeysBetween(null, null, 1)[0]! })
+		.returning();
+	const pipelineId = row!.id;
+	const [a, b, gone] = [uuidv7(), uuidv7(), uuidv7()];
+	const doc = new Y.Doc();
+	const origin = { kind: 'server', reason: 'test' } as const;
+	const stage = { color: '#0f766e', winProbability: 10, rotDays: 3 };
+	initPipeline(
+		doc,
+		{
+			name: 'Dự án',
+			stages: [
+				{ id: a, name: 'Tiếp cận', ...stage },
+				{ id: b, name: 'Báo giá', ...stage }
+			]
+		},
+		origin
+	);
+	const name = pipelineDocName(pipelineId);
+	await db.insert(collabDocuments).values({ name, state: Y.encodeStateAsUpdate(doc) });
+	// The projection's stages: a deleted one whose deals show in "Báo giá" (SPEC B12).
+	const stageRow = { pipelineId, orgId: org.id, ...stage, position: 'a0' };
+	await db.insert(stages).values([
+		{ ...stageRow, id: a, name: 'Tiếp cận', columnId: a },
+		{ ...stageRow, id: b, name: 'Báo giá', columnId: b },
+		{ ...stageRow, id: gone, name: 'Đàm phán', columnId: b, deletedAt: new Date() }
+	]);
+	const at = new Date('2026-11-02T09:00:00+07:00');
+	const deal = (ownerId: string, stageId: string | null, status = 'open') => ({
+		id: uuidv7(),
+		orgId: org.id,
+		pipelineId,
+		ownerId,
+		title: 'Lắp điều hoà văn phòng',
+		stageId,
+		position: 'a0',
+		amount: 1_000_000,
+		starred: false,
+		status,
+		createdAt: at,
+		updatedAt: at,
+		stageEnteredAt: at
+	});
+	await db.insert(deals).values([
+		deal(owner.id, a),
+		deal(owner.id, gone),
+		deal(owner.id, a, 'won'),
+		deal(owner.id, b, 'lost'),
+		deal(rep.id, b),
+		// A stage the projection does not know yet shows in the first column.
+		deal(rep.id, uuidv7()),
+		// Shown on no board: not a member any more.
+		deal(former.id, a)
+	]);
+	const countsFor = async (viewer: { userId: string; role: 'owner' | 'sales' }) => {
+		const [listed] = await repo.listAll(db, { orgId: org.id, viewer });
+		return { total: listed!.deals, byStage: listed!.stages.map((s) => [s.name, s.deals]) };
+	};
+
+	const everyone = {
+		total: 4,
+		byStage: [
+			['Tiếp cận', 2],
+			['Báo giá', 2]
+		]
+	};
+	expect(await countsFor({ userId: owner.id, role: 'owner' })).toEqual(everyone);
+	expect(await countsFor({ userId: rep.id, role: 'sales' })).toEqual(everyone);
+
+	// "Reps see only their own deals": the rep's list counts only the rep's shard.
+	const logged: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => logged.push(u));
+	setPipelineSettings(doc, { visibility: 'own' }, origin);
+	await db.insert(collabUpdates).values(logged.map((update) => ({ docName: name, update })));
+	expect(await countsFor({ userId: rep.id, role: 'sales' })).toEqual({
+		total: 2,
+		byStage: [
+			['Tiếp cận', 1],
+			['Báo giá', 1]
+		]
+	});
+	expect(await countsFor({ userId: owner.id, role: 'owner' })).toEqual(everyone);
 });

@@ -16,8 +16,11 @@ import type { Actions, PageServerLoad } from './$types';
 // The organisation's pipelines (quy trình): everyone sees them; owners and managers create,
 // rename, archive and restore.
 export const load: PageServerLoad = async (event) => {
-	const { org, role } = await requireMember(event);
-	const all = await pipelines.listAll(runtime().db, { orgId: org.id });
+	const { user, org, role } = await requireMember(event);
+	const all = await pipelines.listAll(runtime().db, {
+		orgId: org.id,
+		viewer: { userId: user.id, role }
+	});
 	return {
 		pipelines: all.filter((p) => !p.archived),
 		archived: all
