@@ -16,7 +16,7 @@ import { spawnServer, stopServer, tempDir, waitFor200 } from './processes';
 // from the server's preview) and until the board itself is live (the documents applied, cards
 // draggable; reported beside it, with no target).
 const DEALS = 5_000;
-const OPENS = 5;
+const OPENS = 9;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function browserBench({
