@@ -13,7 +13,7 @@ import {
 } from '$lib/board/doc';
 import { initPipeline, setPipelineSettings, type NewStage } from '$lib/board/ops';
 import type { Origin } from '$lib/board/origin';
-import { columns } from '$lib/board/read';
+import { columns, stageIndex } from '$lib/board/read';
 import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import {
@@ -22,7 +22,6 @@ import {
 	deals,
 	memberships,
 	pipelines,
-	stages,
 	type Role
 } from '../db/schema';
 import { writeSettings } from '../projection/projection.repo';
@@ -225,7 +224,7 @@ export async function listAll(
 	const open = rows.filter((r) => r.archivedAt === null).map((r) => r.id);
 	const [states, counted] = await Promise.all([
 		readStates(db, { docNames: rows.map((r) => pipelineDocName(r.id)) }),
-		openDealsByColumn(db, { orgId, pipelineIds: open })
+		openDealsByStage(db, { orgId, pipelineIds: open })
 	]);
 	return rows.map((r) => {
 		const doc = new Y.Doc();
@@ -233,16 +232,15 @@ export async function listAll(
 			const state = states.get(pipelineDocName(r.id));
 			if (state) Y.applyUpdate(doc, state);
 			const settings = readSettings(doc);
-			const shown = readStages(doc);
+			const { stages: shown, resolve } = stageIndex(doc);
 			const seesAll = viewer.role !== 'sales' || settings.visibility === 'all';
 			const counts = new Map<string, number>();
-			const ids = new Set(shown.map((s) => s.id));
 			for (const c of counted) {
 				if (c.pipelineId !== r.id || (!seesAll && c.ownerId !== viewer.userId)) continue;
-				// A column the document does not show (the projection caught mid-change, or a
-				// stage not synced yet) counts in the first, as the board shows it (SPEC B12).
-				const at = c.column !== null && ids.has(c.column) ? c.column : shown[0]?.id;
-				if (at !== undefined) counts.set(at, (counts.get(at) ?? 0) + c.count);
+				// Where the board shows the stage the row names (SPEC B12), by the document: a
+				// stage deleted a moment ago already counts in the stage that took its deals.
+				const at = c.stageId === null ? shown[0]?.id : resolve(c.stageId);
+				if (at) counts.set(at, (counts.get(at) ?? 0) + c.count);
 			}
 			const withCounts = shown.map((s) => ({ ...s, deals: counts.get(s.id) ?? 0 }));
 			return {
@@ -259,8 +257,8 @@ export async function listAll(
 	});
 }
 
-/** Open deals per pipeline, column and owner, in the projection; owners who are members only. */
-async function openDealsByColumn(
+/** Open deals per pipeline, stage and owner, in the projection; owners who are members only. */
+async function openDealsByStage(
 	db: Tx,
 	{ orgId, pipelineIds }: { orgId: string; pipelineIds: string[] }
 ) {
@@ -269,12 +267,11 @@ async function openDealsByColumn(
 		db
 			.select({
 				pipelineId: deals.pipelineId,
-				column: stages.columnId,
+				stageId: deals.stageId,
 				ownerId: deals.ownerId,
 				count: sql<number>`count(*)::int`
 			})
 			.from(deals)
-			.leftJoin(stages, and(eq(stages.pipelineId, deals.pipelineId), eq(stages.id, deals.stageId)))
 			// Accountants own no deals, and a former member's deals show on no board (boardAccess).
 			.innerJoin(
 				memberships,
@@ -285,7 +282,7 @@ async function openDealsByColumn(
 				)
 			)
 			.where(and(inArray(deals.pipelineId, pipelineIds), eq(deals.status, 'open')))
-			.groupBy(deals.pipelineId, stages.columnId, deals.ownerId)
+			.groupBy(deals.pipelineId, deals.stageId, deals.ownerId)
 	);
 }
 
