@@ -111,7 +111,9 @@ export const deals = pgTable(
 	},
 	(t) => [
 		index('deals_pipeline_id_owner_id_idx').on(t.pipelineId, t.ownerId),
-		index('deals_org_id_stage_id_idx').on(t.orgId, t.stageId),
+		// No index names `stage_id` (or `position`): a move then changes no indexed column, and
+		// PostgreSQL updates the row in place (HOT) instead of adding an entry to every index,
+		// the search indexes included. Queries reach a deal's stage through `stages` instead.
 		// A customer's deals (customer page, merge, the customers list's deal counts).
 		index('deals_org_id_customer_id_idx')
 			.on(t.orgId, t.customerId)
