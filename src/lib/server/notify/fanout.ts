@@ -4,7 +4,7 @@ import type { ChangeItem } from '$lib/notify/describe';
 import type { Db, Tx } from '../db';
 import { dispatchInTx } from '../mail/mail';
 import { channelOf, mailNotification } from './notify';
-import { followersOf } from './followers';
+import { followersOfDeals } from './followers';
 
 /** Followers get at most one notification per deal per this window; later changes join it. */
 export const BATCH_WINDOW_MS = 5 * 60_000;
@@ -37,13 +37,20 @@ export async function fanOutChanges(db: Db, { limit = 500 } = {}): Promise<numbe
 		const byDeal = new Map<string, Change[]>();
 		for (const c of changes) byDeal.set(c.deal_id, [...(byDeal.get(c.deal_id) ?? []), c]);
 
+		// Titles and followers of the whole batch in two statements, not two per deal: a busy
+		// board's batch names hundreds of deals.
+		const dealIds = [...byDeal.keys()];
+		const [titles, followers] = await Promise.all([
+			tx.execute<{ id: string; title: string }>(
+				sql`select id, title from deals where id = any(${sql.param(dealIds)}::uuid[])`
+			),
+			followersOfDeals(tx, { dealIds })
+		]);
+		const titleOf = new Map(titles.map((d) => [d.id, d.title]));
 		for (const [dealId, list] of byDeal) {
-			const [deal] = await tx.execute<{ title: string }>(
-				sql`select title from deals where id = ${dealId}`
-			);
-			if (!deal) continue; // a deal gone from the projection: nobody to tell about it
-			const followers = await followersOf(tx, { dealId });
-			for (const userId of followers) {
+			const title = titleOf.get(dealId);
+			if (title === undefined) continue; // a deal gone from the projection: nobody to tell
+			for (const userId of followers.get(dealId) ?? []) {
 				const items: ChangeItem[] = list
 					.filter((c) => c.actor_id !== userId)
 					.map((c) => ({
@@ -57,7 +64,7 @@ export async function fanOutChanges(db: Db, { limit = 500 } = {}): Promise<numbe
 					orgId: list[0]!.org_id,
 					dealId,
 					userId,
-					title: deal.title,
+					title,
 					items
 				});
 			}
