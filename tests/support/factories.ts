@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../../src/lib/server/db';
-import { memberships, users, type Role } from '../../src/lib/server/db/schema';
+import { deals, memberships, users, type Role } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import * as orgs from '../../src/lib/server/orgs/orgs.repo';
 
@@ -49,4 +49,27 @@ export async function addMember(
 	{ orgId, userId, role }: { orgId: string; userId: string; role: Role }
 ) {
 	await db.insert(memberships).values({ orgId, userId, role });
+}
+
+/**
+ * A row of the deals projection for a plain open deal, as the projection writes it; `overrides`
+ * sets any column. Insert it with `db.insert(deals).values(...)`.
+ */
+export function projectedDeal(
+	overrides: Pick<typeof deals.$inferInsert, 'orgId' | 'pipelineId' | 'ownerId'> &
+		Partial<typeof deals.$inferInsert>
+): typeof deals.$inferInsert & { id: string } {
+	const at = overrides.createdAt ?? new Date('2026-11-02T09:00:00+07:00');
+	return {
+		id: uuidv7(),
+		title: 'Lắp điều hoà văn phòng',
+		position: 'a0',
+		amount: 0,
+		starred: false,
+		status: 'open',
+		createdAt: at,
+		updatedAt: at,
+		stageEnteredAt: at,
+		...overrides
+	};
 }

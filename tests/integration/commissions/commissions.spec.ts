@@ -22,7 +22,7 @@ import {
 } from '../../../src/lib/server/db/schema';
 import type { Runtime } from '../../../src/lib/server/runtime';
 import { testDb } from '../../support/db';
-import { addMember, createOrg, createUser } from '../../support/factories';
+import { addMember, createOrg, createUser, projectedDeal } from '../../support/factories';
 
 // Commissions over hand-built facts with answers computed by hand below (SPEC.md C1–C13).
 // The organisation is in Asia/Ho_Chi_Minh (UTC+7); `ict('2026-01-15 10:00')` is local time.
@@ -52,24 +52,16 @@ const MAR = '2026-03-01';
 
 const dealIds = new Map<string, string>();
 async function deal(key: string, { pipelineId, ownerId }: { pipelineId: string; ownerId: string }) {
-	const id = uuidv7();
-	dealIds.set(key, id);
-	const at = ict('2026-01-02 09:00');
-	await db.insert(deals).values({
-		id,
+	const row = projectedDeal({
 		orgId,
 		pipelineId,
 		ownerId,
 		title: `Giao dịch ${key}`,
-		position: 'a0',
-		amount: 0,
-		starred: false,
-		status: 'open',
-		createdAt: at,
-		updatedAt: at,
-		stageEnteredAt: at
+		createdAt: ict('2026-01-02 09:00')
 	});
-	return id;
+	dealIds.set(key, row.id);
+	await db.insert(deals).values(row);
+	return row.id;
 }
 async function event(
 	key: string,

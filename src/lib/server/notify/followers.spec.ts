@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { expect, it } from 'vitest';
 import { testDb } from '../../../../tests/support/db';
-import { addMember, createUser } from '../../../../tests/support/factories';
+import { addMember, createUser, projectedDeal } from '../../../../tests/support/factories';
 import { deals, pipelineSettings, pipelines, tasks } from '../db/schema';
 import * as orgs from '../orgs/orgs.repo';
 import { followersOf, followersOfDeals, setFollowing } from './followers';
@@ -33,20 +33,8 @@ it('answers for a batch of deals what it answers for each deal alone', async () 
 		{ pipelineId: own!.id, orgId: org.id, visibility: 'own', editing: 'own' }
 	]);
 	const at = new Date('2026-11-02T09:00:00+07:00');
-	const deal = (pipelineId: string, ownerId: string) => ({
-		id: uuidv7(),
-		orgId: org.id,
-		pipelineId,
-		ownerId,
-		title: 'Lắp điều hoà văn phòng',
-		position: 'a0',
-		amount: 0,
-		starred: false,
-		status: 'open',
-		createdAt: at,
-		updatedAt: at,
-		stageEnteredAt: at
-	});
+	const deal = (pipelineId: string, ownerId: string) =>
+		projectedDeal({ orgId: org.id, pipelineId, ownerId });
 	// Nam's deal where everyone sees everything; Nam's deal on an own-only pipeline; Hà's deal.
 	const [shared, hidden, has] = [
 		deal(open!.id, nam.id),

@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { pipelineDocName } from '$lib/board/doc';
 import { deleteStage, initPipeline, renameStage, setPipelineSettings } from '$lib/board/ops';
 import { testDb } from '../../../../tests/support/db';
-import { addMember, createUser } from '../../../../tests/support/factories';
+import { addMember, createUser, projectedDeal } from '../../../../tests/support/factories';
 import { collabDocuments, collabUpdates, deals, pipelines } from '../db/schema';
 import * as orgs from '../orgs/orgs.repo';
 import * as repo from './pipelines.repo';
@@ -118,22 +118,8 @@ it("counts each column's open deals from the projection, as the viewer's board s
 	deleteStage(doc, { stageId: gone, moveDealsTo: b }, origin);
 	const name = pipelineDocName(pipelineId);
 	await db.insert(collabDocuments).values({ name, state: Y.encodeStateAsUpdate(doc) });
-	const at = new Date('2026-11-02T09:00:00+07:00');
-	const deal = (ownerId: string, stageId: string | null, status = 'open') => ({
-		id: uuidv7(),
-		orgId: org.id,
-		pipelineId,
-		ownerId,
-		title: 'Lắp điều hoà văn phòng',
-		stageId,
-		position: 'a0',
-		amount: 1_000_000,
-		starred: false,
-		status,
-		createdAt: at,
-		updatedAt: at,
-		stageEnteredAt: at
-	});
+	const deal = (ownerId: string, stageId: string | null, status = 'open') =>
+		projectedDeal({ orgId: org.id, pipelineId, ownerId, stageId, status, amount: 1_000_000 });
 	await db.insert(deals).values([
 		deal(owner.id, a),
 		deal(owner.id, gone),
