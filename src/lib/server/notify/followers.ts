@@ -42,7 +42,11 @@ export async function followersOfDeals(
 				select 1 from pipeline_settings s
 				where s.pipeline_id = d.pipeline_id and s.visibility = 'all'))
 		order by f.deal_id, f.user_id`);
-	for (const r of rows) out.set(r.deal_id, [...(out.get(r.deal_id) ?? []), r.user_id]);
+	for (const r of rows) {
+		const list = out.get(r.deal_id);
+		if (list) list.push(r.user_id);
+		else out.set(r.deal_id, [r.user_id]);
+	}
 	return out;
 }
 

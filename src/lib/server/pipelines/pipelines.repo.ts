@@ -41,14 +41,22 @@ export async function listWithStages(
 	if (rows.length === 0) return [];
 	// Snapshot plus logged updates: what the collab server would load.
 	const stateOf = await readStates(db, { docNames: rows.map((r) => pipelineDocName(r.id)) });
-	return rows.map((r) => {
-		const doc = new Y.Doc();
-		const state = stateOf.get(pipelineDocName(r.id));
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		stages: fromState(stateOf.get(pipelineDocName(r.id)), readStages)
+	}));
+}
+
+/** Reads a stored document state (undefined: never written) through a scratch doc it frees. */
+function fromState<T>(state: Uint8Array | undefined, read: (doc: Y.Doc) => T): T {
+	const doc = new Y.Doc();
+	try {
 		if (state) Y.applyUpdate(doc, state);
-		const stages = readStages(doc);
+		return read(doc);
+	} finally {
 		doc.destroy();
-		return { id: r.id, name: r.name, stages };
-	});
+	}
 }
 
 type Locale = 'vi' | 'en';
@@ -226,11 +234,8 @@ export async function listAll(
 		readStates(db, { docNames: rows.map((r) => pipelineDocName(r.id)) }),
 		openDealsByStage(db, { orgId, pipelineIds: open })
 	]);
-	return rows.map((r) => {
-		const doc = new Y.Doc();
-		try {
-			const state = states.get(pipelineDocName(r.id));
-			if (state) Y.applyUpdate(doc, state);
+	return rows.map((r) =>
+		fromState(states.get(pipelineDocName(r.id)), (doc) => {
 			const settings = readSettings(doc);
 			const { stages: shown, resolve } = stageIndex(doc);
 			const seesAll = viewer.role !== 'sales' || settings.visibility === 'all';
@@ -251,10 +256,8 @@ export async function listAll(
 				stages: withCounts,
 				deals: withCounts.reduce((n, s) => n + s.deals, 0)
 			};
-		} finally {
-			doc.destroy();
-		}
-	});
+		})
+	);
 }
 
 /** Open deals per pipeline, stage and owner, in the projection; owners who are members only. */
@@ -328,14 +331,7 @@ export type StoredBoard = {
  */
 export async function storedSettings(db: Tx, pipelineId: string): Promise<PipelineSettings> {
 	const name = pipelineDocName(pipelineId);
-	const state = (await readStates(db, { docNames: [name] })).get(name);
-	const doc = new Y.Doc();
-	try {
-		if (state) Y.applyUpdate(doc, state);
-		return readSettings(doc);
-	} finally {
-		doc.destroy();
-	}
+	return fromState((await readStates(db, { docNames: [name] })).get(name), readSettings);
 }
 
 export async function readBoard(db: Tx, { pipelineId }: { pipelineId: string }) {
