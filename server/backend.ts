@@ -190,6 +190,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			await activities.drain();
 			await lastContact.drain();
 			await persistence.drain();
+			await persistence.close();
 			await listener.unlisten().catch(() => {});
 			await notificationListener.unlisten().catch(() => {});
 			await changeListener?.unlisten().catch(() => {});

@@ -7,6 +7,7 @@ import {
 } from '@hocuspocus/server';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { STALE_GENERATION } from '$lib/board/doc';
 import type { Logger } from '$lib/server/log';
 import { AwarenessThrottle } from './awareness-throttle';
 import { FrameError, readFrame, syncUpdateOf } from './frame';
@@ -229,8 +230,10 @@ export function limitsExtension({
 		connection.onClose((_document, event) => {
 			const guard = guards.get(ws);
 			guard?.closedDocument(documentName);
-			// The provider closing its document (code 1000), or the socket closing, is no error.
+			// The provider closing its document (code 1000), or the socket closing, is no error;
+			// nor is a stale copy refused (persistence): its client rebases, then reopens it.
 			if (ws.readyState !== ws.OPEN || event?.code === 1000) return;
+			if (event?.reason === STALE_GENERATION) return;
 			if (guard) guard.close('doc_error', `${documentName}: ${event?.reason ?? 'closed'}`);
 			else ws.close(closeCodes.doc_error, 'doc_error');
 		});

@@ -7,7 +7,10 @@ import {
 	type onLoadDocumentPayload
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
+import { STALE_GENERATION } from '$lib/board/doc';
 import { isOrigin } from '$lib/board/origin';
+import { isStale, refersToUnknown } from '$lib/server/collab/generations';
+import { createDocLocks } from '$lib/server/collab/locks';
 import * as collabLog from '$lib/server/collab/log';
 import type { Db } from '$lib/server/db';
 import type { Logger } from '$lib/server/log';
@@ -15,6 +18,7 @@ import type { CollabContext } from './auth.extension';
 import { isLogged } from './direct';
 
 // y-protocols sync message types.
+const SYNC_STEP_1 = 0;
 const SYNC_STEP_2 = 1;
 const SYNC_UPDATE = 2;
 // The origins of updates this extension must not log: the stored state being loaded, and
@@ -31,6 +35,13 @@ const REDIS_ORIGIN = '__hocuspocus__redis__origin__';
  * (direct connections, extensions) are logged from the document's update event, and
  * `onStoreDocument` waits for those writes, so `await directConnection.transact()` is durable.
  * Compaction runs in a job (compact-doc), never on this path.
+ *
+ * Generations (architecture.md › Growth): while a document is loaded this instance holds its
+ * shared lock (locks.ts), so no compaction rewrites it meanwhile; every log row carries the
+ * generation it was made against. A client whose copy belongs to an older generation (its sync
+ * step 1 lacks the founder, or an update refers to items this generation never had) is closed
+ * with the reason STALE_GENERATION before anything of it is applied or logged, and before it is
+ * sent anything: it rebases its copy through the board's rebase endpoint and starts afresh.
  */
 export function persistenceExtension({
 	db,
@@ -46,9 +57,19 @@ export function persistenceExtension({
 }) {
 	// Every log write goes through one group-committing writer (log.ts), the server's own too.
 	const writer = collabLog.createLogWriter(db);
-	// Per loaded document: log rows written since its last compaction request, and server-side
-	// writes still in flight.
-	const docs = new Map<string, { logged: number; pending: Set<Promise<unknown>> }>();
+	const locks = createDocLocks(db.$client);
+	// Per loaded document: log rows written since its last compaction request, server-side
+	// writes still in flight, and the generation loaded.
+	type Loaded = {
+		logged: number;
+		pending: Set<Promise<unknown>>;
+		generation: number;
+		founder: number | null;
+		doc: Y.Doc;
+	};
+	const docs = new Map<string, Loaded>();
+	// Connections found holding an older generation: nothing more of theirs is handled.
+	const stale = new WeakSet<Connection>();
 	// Every write in flight, for shutdown.
 	const inflight = new Set<Promise<unknown>>();
 	// Each connection's writes run one after another, so its updates are logged (and then applied
@@ -84,14 +105,28 @@ export function persistenceExtension({
 		priority: 1100,
 
 		async onLoadDocument({ documentName, document }: onLoadDocumentPayload) {
-			// Throws on a database error or a corrupt stored update: Hocuspocus then refuses the
-			// connection instead of serving an empty (or partial) document.
-			const { logLength } = await collabLog.loadInto(db, {
-				docName: documentName,
-				doc: document,
-				origin: LOAD_ORIGIN
-			});
-			const state = { logged: logLength, pending: new Set<Promise<unknown>>() };
+			// Held from before the read until the document unloads: no rewrite under it.
+			await locks.hold(documentName);
+			let loaded: Awaited<ReturnType<typeof collabLog.loadInto>>;
+			try {
+				// Throws on a database error or a corrupt stored update: Hocuspocus then refuses the
+				// connection instead of serving an empty (or partial) document.
+				loaded = await collabLog.loadInto(db, {
+					docName: documentName,
+					doc: document,
+					origin: LOAD_ORIGIN
+				});
+			} catch (err) {
+				await locks.release(documentName).catch(() => {});
+				throw err;
+			}
+			const state: Loaded = {
+				logged: loaded.logLength,
+				pending: new Set<Promise<unknown>>(),
+				generation: loaded.generation,
+				founder: loaded.founder,
+				doc: document
+			};
 			docs.set(documentName, state);
 			document.on('update', (update: Uint8Array, origin: unknown) => {
 				// Client updates were logged before they were applied; Redis ones by their instance.
@@ -105,9 +140,9 @@ export function persistenceExtension({
 					return;
 				// A server-side change made on a user's behalf (origin `user`) is theirs.
 				const userId = isOrigin(origin) && origin.kind === 'user' ? origin.userId : null;
-				const write = track(writer.append({ docName: documentName, update, userId })).then(() =>
-					counted(documentName)
-				);
+				const write = track(
+					writer.append({ docName: documentName, update, userId, generation: state.generation })
+				).then(() => counted(documentName));
 				state.pending.add(write);
 				write
 					.finally(() => state.pending.delete(write))
@@ -125,18 +160,35 @@ export function persistenceExtension({
 			update: data,
 			context
 		}: beforeHandleMessagePayload) {
+			if (stale.has(connection)) throw staleGeneration();
+			const state = docs.get(documentName);
+			const message = syncMessage(data);
+			if (!message) return;
+			// Before anything is sent back: a stale replica must not be given this generation.
+			if (message.kind === SYNC_STEP_1) {
+				if (isStale(Y.decodeStateVector(message.payload), state?.founder ?? null)) {
+					stale.add(connection);
+					throw staleGeneration();
+				}
+				return;
+			}
 			// Read-only connections' updates are refused by Hocuspocus: never log them.
 			if (connection.readOnly) return;
-			const message = clientUpdate(data);
-			if (!message) return;
 			// A sync step 2 is sent on every (re)connect; most add nothing the document lacks.
 			if (
 				message.kind === SYNC_STEP_2 &&
-				Y.snapshotContainsUpdate(Y.snapshot(document), message.update)
+				Y.snapshotContainsUpdate(Y.snapshot(document), message.payload)
 			)
 				return;
 			// What is logged must load again: a malformed update closes the connection instead.
-			collabLog.assertDecodable(message.update);
+			const decoded = collabLog.assertDecodable(message.payload);
+			if (
+				state?.founder != null &&
+				refersToUnknown(decoded, (client) => state.doc.store.clients.has(client))
+			) {
+				stale.add(connection);
+				throw staleGeneration();
+			}
 			// Queued at once, so a connection's updates share group commits instead of waiting a
 			// round trip each (a writer at 20 updates/s fell behind waiting for its previous
 			// commit); applied and acknowledged in the order sent, because each message also waits
@@ -147,8 +199,9 @@ export function persistenceExtension({
 			const write = track(
 				writer.append({
 					docName: documentName,
-					update: message.update,
-					userId: (context as CollabContext).userId ?? null
+					update: message.payload,
+					userId: (context as CollabContext).userId ?? null,
+					generation: state?.generation ?? 0
 				})
 			);
 			const done = Promise.all([previous, write]);
@@ -166,13 +219,21 @@ export function persistenceExtension({
 		async afterUnloadDocument({ documentName }: { documentName: string }) {
 			const state = docs.get(documentName);
 			docs.delete(documentName);
+			// Released before the compaction is asked for, so that it may rewrite the document.
+			await locks
+				.release(documentName)
+				.catch((err: unknown) => log.warn({ err, documentName }, 'could not release a doc lock'));
 			if (state && state.logged > 0) compactLater(documentName);
 		},
 
 		/** Appends a server-side update before it is applied (direct.ts); resolves once stored. */
 		append(entry: collabLog.LogEntry) {
-			return track(writer.append(entry));
+			const generation = entry.generation ?? docs.get(entry.docName)?.generation ?? 0;
+			return track(writer.append({ ...entry, generation }));
 		},
+
+		/** Documents whose lock this instance holds (tests). */
+		heldLocks: () => locks.held(),
 
 		/** Log inserts and rows so far: rows ÷ inserts is the group commit's batch size. */
 		logStats: writer.stats,
@@ -181,23 +242,36 @@ export function persistenceExtension({
 		async drain() {
 			while (inflight.size > 0) await Promise.allSettled([...inflight]);
 			await writer.drain();
-		}
+		},
+
+		/** Gives back the document locks (shutdown, after the documents are closed). */
+		close: () => locks.close()
 	} satisfies Extension & {
 		append(entry: collabLog.LogEntry): Promise<void>;
+		heldLocks(): Map<string, number>;
 		logStats: { batches: number; rows: number };
 		drain(): Promise<void>;
+		close(): Promise<void>;
 	};
 	return extension;
 }
 
-// The Yjs update carried by a client's sync step 2 or update message, or null for any other
-// message (awareness, sync step 1, stateless …). Malformed frames throw, closing the connection.
-function clientUpdate(data: Uint8Array) {
+function staleGeneration() {
+	return Object.assign(new Error('the client holds an older generation of the document'), {
+		code: 4409,
+		reason: STALE_GENERATION
+	});
+}
+
+// A client's sync message (step 1 with its state vector, step 2 or update with a Yjs update),
+// or null for any other message (awareness, stateless …). Malformed frames throw, closing the
+// connection.
+function syncMessage(data: Uint8Array) {
 	const message = new IncomingMessage(data);
 	message.readVarString();
 	const type = message.readVarUint();
 	if (type !== MessageType.Sync && type !== MessageType.SyncReply) return null;
 	const kind = message.readVarUint();
-	if (kind !== SYNC_STEP_2 && kind !== SYNC_UPDATE) return null;
-	return { kind, update: message.readVarUint8Array() };
+	if (kind !== SYNC_STEP_1 && kind !== SYNC_STEP_2 && kind !== SYNC_UPDATE) return null;
+	return { kind, payload: message.readVarUint8Array() };
 }

@@ -22,7 +22,8 @@ export function connect({
 	documentName,
 	cookie,
 	wsOrigin = origin,
-	reconnect = false
+	reconnect = false,
+	doc = new Y.Doc()
 }: {
 	origin: string;
 	documentName: string;
@@ -30,6 +31,8 @@ export function connect({
 	wsOrigin?: string;
 	/** Keep reconnecting (quickly) like a browser would, e.g. across server restarts. */
 	reconnect?: boolean;
+	/** The replica to sync (a copy kept from before, as a browser keeps one in IndexedDB). */
+	doc?: Y.Doc;
 }) {
 	const headers: Record<string, string> = { origin: wsOrigin };
 	if (cookie) headers.cookie = cookie;
@@ -39,7 +42,6 @@ export function connect({
 		// Most tests watch a single connection's fate: no silent reconnect loop unless asked.
 		...(reconnect ? { delay: 100, minDelay: 100, factor: 1.5, maxDelay: 1000 } : { maxAttempts: 1 })
 	});
-	const doc = new Y.Doc();
 	const provider = new HocuspocusProvider({
 		websocketProvider: socket,
 		name: documentName,
@@ -53,6 +55,12 @@ export function connect({
 			reject(new Error(`authentication failed: ${reason}`))
 		);
 	});
+	// The server closing this document only (not the socket), e.g. for a stale generation.
+	const docClosed = new Promise<string>((resolve) => {
+		provider.on('close', ({ event }: { event: { reason?: string } }) =>
+			resolve(String(event.reason))
+		);
+	});
 	const closed = new Promise<{ code: number; reason: string }>((resolve) => {
 		socket.on('close', ({ event }: { event: { code: number; reason: string } }) =>
 			resolve({ code: event.code, reason: String(event.reason) })
@@ -64,6 +72,7 @@ export function connect({
 		socket,
 		synced,
 		closed,
+		docClosed,
 		destroy() {
 			provider.destroy();
 			socket.destroy();

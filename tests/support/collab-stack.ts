@@ -2,6 +2,7 @@ import { Hocuspocus } from '@hocuspocus/server';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import type * as Y from 'yjs';
 import { activitiesExtension } from '../../server/collab/activities.extension';
 import { createCollabWriter } from '../../server/collab/direct';
 import { lastContactExtension } from '../../server/collab/last-contact.extension';
@@ -43,18 +44,25 @@ export async function collabStack({ db, flushAfterMs = 50 }: { db: Db; flushAfte
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 	const clients: ReturnType<typeof connect>[] = [];
+	function connectAs(userId: string, documentName: string, doc?: Y.Doc) {
+		const c = connect({ origin, documentName, cookie: `user=${userId}`, doc });
+		clients.push(c);
+		return c;
+	}
 
 	return {
 		hocuspocus,
 		changeDoc,
 		origin,
+		persistence,
 		/** A user's live copy of a document, synced. */
 		async open(userId: string, documentName: string) {
-			const c = connect({ origin, documentName, cookie: `user=${userId}` });
-			clients.push(c);
+			const c = connectAs(userId, documentName);
 			await c.synced;
 			return c;
 		},
+		/** A user's copy of a document, connecting (`doc`: a replica kept from before). */
+		connect: connectAs,
 		async stop() {
 			for (const c of clients) c.destroy();
 			hocuspocus.closeConnections();
@@ -63,6 +71,7 @@ export async function collabStack({ db, flushAfterMs = 50 }: { db: Db; flushAfte
 			await activities.drain();
 			await lastContact.drain();
 			await persistence.drain();
+			await persistence.close();
 			await new Promise((resolve) => server.close(resolve));
 		}
 	};

@@ -9,6 +9,12 @@ export const pipelineDocName = (pipelineId: string) => `pipeline:${pipelineId}`;
 export const dealsDocName = (pipelineId: string, ownerId: string) =>
 	`deals:${pipelineId}:${ownerId}`;
 
+/**
+ * The reason the collab server closes a document's connection when the client's copy belongs to
+ * an older generation of it (architecture.md › Growth): the client rebases and starts afresh.
+ */
+export const STALE_GENERATION = 'stale-generation';
+
 export type BoardDocName =
 	{ kind: 'pipeline'; pipelineId: string } | { kind: 'deals'; pipelineId: string; ownerId: string };
 

@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db, Tx } from '../db';
-import { collabDocuments, collabUpdates } from '../db/schema';
+import { collabDocuments, collabGenerations, collabUpdates } from '../db/schema';
+import { applyChanges, freshCopy, isRewritable, rebase, type Change } from './generations';
 
 // Storage of Yjs documents: an append-only update log plus a compacted snapshot per document.
 // A document's state is its snapshot plus every log row still present for it, in seq order.
@@ -19,10 +20,16 @@ export class CorruptDocumentError extends Error {
 
 /** Throws unless the bytes decode as a Yjs update (what is logged must load again). */
 export function assertDecodable(update: Uint8Array) {
-	Y.decodeUpdate(update);
+	return Y.decodeUpdate(update);
 }
 
-export type LogEntry = { docName: string; update: Uint8Array; userId: string | null };
+export type LogEntry = {
+	docName: string;
+	update: Uint8Array;
+	userId: string | null;
+	/** The document generation the update was made against (generations.ts); 0 if unset. */
+	generation?: number;
+};
 
 /**
  * Group commit for the update log. Every live update waits for its row to be committed before
@@ -118,22 +125,38 @@ function insertBatch(db: Tx, batch: readonly LogEntry[]) {
 		Buffer.from(e.update.buffer, e.update.byteOffset, e.update.byteLength).toString('base64')
 	);
 	const userIds = batch.map((e) => e.userId ?? '');
+	const generations = batch.map((e) => e.generation ?? 0);
 	return db.execute(sql`
-		insert into ${collabUpdates} (doc_name, update, user_id)
-		select d, decode(u, 'base64'), nullif(w, '')::uuid
-		from unnest(${sql.param(docNames)}::text[], ${sql.param(updates)}::text[], ${sql.param(userIds)}::text[])
-			with ordinality as t(d, u, w, i)
+		insert into ${collabUpdates} (doc_name, update, user_id, generation)
+		select d, decode(u, 'base64'), nullif(w, '')::uuid, g
+		from unnest(${sql.param(docNames)}::text[], ${sql.param(updates)}::text[], ${sql.param(userIds)}::text[], ${sql.param(generations)}::int[])
+			with ordinality as t(d, u, w, g, i)
 		order by i`);
 }
 
-/** Appends one update to a document's log; resolves once committed. */
+/**
+ * Appends one update to a document's log, made against its current generation unless told;
+ * resolves once committed.
+ */
 export async function append(
 	db: Tx,
-	{ docName, update, userId }: { docName: string; update: Uint8Array; userId: string | null }
+	{
+		docName,
+		update,
+		userId,
+		generation
+	}: { docName: string; update: Uint8Array; userId: string | null; generation?: number }
 ) {
 	const [row] = await db
 		.insert(collabUpdates)
-		.values({ docName, update, userId })
+		.values({
+			docName,
+			update,
+			userId,
+			generation:
+				generation ??
+				sql`coalesce((select ${collabDocuments.generation} from ${collabDocuments} where ${collabDocuments.name} = ${docName}), 0)`
+		})
 		.returning({ seq: collabUpdates.seq });
 	return row!.seq;
 }
@@ -141,50 +164,83 @@ export async function append(
 /**
  * Applies a document's stored state (snapshot, then its log in order) to `doc`. Throws
  * CorruptDocumentError when a stored update does not apply, and lets database errors through:
- * a caller must never go on with a partial or empty document.
+ * a caller must never go on with a partial or empty document. Log rows made against an older
+ * generation (an instance that lost its lock, generations.ts) are rebased first, by a compaction.
+ * Returns the generation loaded and its founder.
  */
 export async function loadInto(
-	db: Tx,
+	db: Db,
 	{ docName, doc, origin }: { docName: string; doc: Y.Doc; origin?: unknown }
 ) {
-	// The log first, then the snapshot: a compaction that commits between the two reads moved
-	// rows already read into the snapshot read after (applied twice, which Yjs ignores). The other
-	// order would miss them: read the old snapshot, then find the rows deleted. Found by the board
-	// durability harness (empty documents served in about 1 load in 16 under compaction).
-	const rows = await db
-		.select({ update: collabUpdates.update })
-		.from(collabUpdates)
-		.where(eq(collabUpdates.docName, docName))
-		.orderBy(asc(collabUpdates.seq));
-	const [snapshot] = await db
-		.select({ state: collabDocuments.state })
-		.from(collabDocuments)
-		.where(eq(collabDocuments.name, docName));
-	applyAll(
-		doc,
-		docName,
-		[...(snapshot ? [snapshot.state] : []), ...rows.map((r) => r.update)],
-		origin
-	);
-	return { logLength: rows.length };
+	for (let attempt = 0; ; attempt++) {
+		// The log first, then the snapshot: a compaction that commits between the two reads moved
+		// rows already read into the snapshot read after (applied twice, which Yjs ignores). The
+		// other order would miss them: read the old snapshot, then find the rows deleted. Found by
+		// the board durability harness (empty documents served in about 1 load in 16 under
+		// compaction). A rewrite between the two reads shows as rows of an older generation than
+		// the snapshot's, and is read again.
+		const rows = await db
+			.select({ update: collabUpdates.update, generation: collabUpdates.generation })
+			.from(collabUpdates)
+			.where(eq(collabUpdates.docName, docName))
+			.orderBy(asc(collabUpdates.seq));
+		const [snapshot] = await db
+			.select({
+				state: collabDocuments.state,
+				generation: collabDocuments.generation,
+				founder: collabDocuments.founder
+			})
+			.from(collabDocuments)
+			.where(eq(collabDocuments.name, docName));
+		const generation = snapshot?.generation ?? 0;
+		if (rows.some((r) => r.generation !== generation) && attempt < 3) {
+			await compact(db, { docName, limit: Number.MAX_SAFE_INTEGER });
+			continue;
+		}
+		applyAll(
+			doc,
+			docName,
+			[
+				...(snapshot ? [snapshot.state] : []),
+				...rows.filter((r) => r.generation === generation).map((r) => r.update)
+			],
+			origin
+		);
+		return { logLength: rows.length, generation, founder: snapshot?.founder ?? null };
+	}
 }
 
 /** The stored states of several documents, each encoded as one update (absent: never written). */
 export async function readStates(db: Tx, { docNames }: { docNames: string[] }) {
 	if (docNames.length === 0) return new Map<string, Uint8Array>();
-	// Log before snapshot, for the reason given in loadInto.
+	// Log before snapshot, for the reason given in loadInto. A row made against an older
+	// generation than the snapshot's is left out (its next compaction rebases it): these are
+	// reads, and an older generation's update would corrupt the newer copy.
 	const rows = await db
-		.select({ docName: collabUpdates.docName, update: collabUpdates.update })
+		.select({
+			docName: collabUpdates.docName,
+			update: collabUpdates.update,
+			generation: collabUpdates.generation
+		})
 		.from(collabUpdates)
 		.where(inArray(collabUpdates.docName, docNames))
 		.orderBy(asc(collabUpdates.seq));
 	const snapshots = await db
-		.select({ name: collabDocuments.name, state: collabDocuments.state })
+		.select({
+			name: collabDocuments.name,
+			state: collabDocuments.state,
+			generation: collabDocuments.generation
+		})
 		.from(collabDocuments)
 		.where(inArray(collabDocuments.name, docNames));
 	const parts = new Map<string, Uint8Array[]>();
-	for (const s of snapshots) parts.set(s.name, [s.state]);
+	const generationOf = new Map<string, number>();
+	for (const s of snapshots) {
+		parts.set(s.name, [s.state]);
+		generationOf.set(s.name, s.generation);
+	}
 	for (const r of rows) {
+		if (r.generation !== (generationOf.get(r.docName) ?? 0)) continue;
 		const list = parts.get(r.docName) ?? [];
 		list.push(r.update);
 		parts.set(r.docName, list);
@@ -199,14 +255,37 @@ export async function readStates(db: Tx, { docNames }: { docNames: string[] }) {
 	return states;
 }
 
+/** When a compaction rewrites a board shard without its history (generations.ts). */
+export const REWRITE = {
+	/** Never for a document smaller than this: a rewrite costs every cached copy a rebase. */
+	minBytes: 64 * 1024,
+	/** Only when the stored state is more than this many times the size of a fresh copy. */
+	factor: 1.5
+};
+
+/**
+ * The advisory lock every collab instance holds (shared) on each document it has loaded, and a
+ * rewrite takes (exclusively, without waiting): a document is rewritten only while no instance
+ * holds it in memory. Two ints, the first fixed, so it shares no key with other advisory locks.
+ */
+export const DOC_LOCK_CLASS = 0x43686f74; // "Chot"
+export const docLockKey = (docName: string) => sql`${DOC_LOCK_CLASS}::int, hashtext(${docName})`;
+
 /**
  * Merges up to `limit` logged updates into the document's snapshot and deletes them, in one
  * transaction under the snapshot's row lock, so concurrent or repeated runs serialise and the
  * snapshot only ever gains what it did not have. Safe to run any number of times.
+ * Rows made against an older generation are rebased onto this one (generations.ts). A board
+ * shard grown past `rewrite` is then rewritten as the next generation, if no instance has it
+ * loaded (`docLockKey`).
  */
 export async function compact(
 	db: Db,
-	{ docName, limit = 2000 }: { docName: string; limit?: number }
+	{
+		docName,
+		limit = 2000,
+		rewrite = REWRITE
+	}: { docName: string; limit?: number; rewrite?: typeof REWRITE | false }
 ) {
 	return db.transaction(async (tx) => {
 		// Make sure there is a row to lock, so two first compactions cannot both insert.
@@ -215,29 +294,80 @@ export async function compact(
 			.values({ name: docName, state: Y.encodeStateAsUpdate(new Y.Doc()) })
 			.onConflictDoNothing();
 		const [snapshot] = await tx
-			.select({ state: collabDocuments.state, throughSeq: collabDocuments.throughSeq })
+			.select({
+				state: collabDocuments.state,
+				throughSeq: collabDocuments.throughSeq,
+				generation: collabDocuments.generation,
+				founder: collabDocuments.founder
+			})
 			.from(collabDocuments)
 			.where(eq(collabDocuments.name, docName))
 			.for('update');
 		const rows = await tx
-			.select({ seq: collabUpdates.seq, update: collabUpdates.update })
+			.select({
+				seq: collabUpdates.seq,
+				update: collabUpdates.update,
+				generation: collabUpdates.generation
+			})
 			.from(collabUpdates)
 			.where(eq(collabUpdates.docName, docName))
 			.orderBy(asc(collabUpdates.seq))
 			.limit(limit);
-		if (rows.length === 0) return { merged: 0, throughSeq: snapshot!.throughSeq };
+		const { generation } = snapshot!;
+		const result = { merged: rows.length, throughSeq: snapshot!.throughSeq, generation };
+		// With nothing to merge, only a rewrite could change anything (the log may have been
+		// merged while the document was still loaded, before the request made at its unload).
+		const mayRewrite =
+			rewrite && isRewritable(docName) && snapshot!.state.length >= rewrite.minBytes;
+		if (rows.length === 0 && !mayRewrite) return result;
+		if (rows.some((r) => r.generation > generation)) {
+			throw new CorruptDocumentError(docName, {
+				cause: new Error(`a log row is newer than generation ${generation}`)
+			});
+		}
 
 		const doc = new Y.Doc();
-		applyAll(doc, docName, [snapshot!.state, ...rows.map((r) => r.update)]);
-		const state = Y.encodeStateAsUpdate(doc);
-		doc.destroy();
-		assertForward(docName, snapshot!.state, state);
-		const throughSeq = Math.max(snapshot!.throughSeq, rows.at(-1)!.seq);
-		await tx
-			.update(collabDocuments)
-			.set({ state, throughSeq, updatedAt: sql`now()` })
-			.where(eq(collabDocuments.name, docName));
+		try {
+			applyAll(doc, docName, [
+				snapshot!.state,
+				...rows.filter((r) => r.generation === generation).map((r) => r.update)
+			]);
+			await rebaseLateRows(tx, {
+				docName,
+				doc,
+				rows: rows.filter((r) => r.generation < generation)
+			});
+			let state = Y.encodeStateAsUpdate(doc);
+			assertForward(docName, snapshot!.state, state);
+			result.throughSeq = Math.max(snapshot!.throughSeq, rows.at(-1)?.seq ?? 0);
+			let next: { generation: number; founder: number } | null = null;
+			if (rewrite && isRewritable(docName) && state.length >= rewrite.minBytes) {
+				const fresh = freshCopy(doc);
+				const copy = fresh && Y.encodeStateAsUpdate(fresh.copy);
+				fresh?.copy.destroy();
+				if (fresh && copy!.length * rewrite.factor < state.length && (await unheld(tx, docName))) {
+					// The generation left behind, as it finally stands, for its stale replicas.
+					await tx.insert(collabGenerations).values({
+						docName,
+						generation,
+						founder: snapshot!.founder,
+						state
+					});
+					next = { generation: generation + 1, founder: fresh.founder };
+					state = copy!;
+				}
+			}
+			if (rows.length === 0 && !next) return result;
+			await tx
+				.update(collabDocuments)
+				.set({ state, throughSeq: result.throughSeq, updatedAt: sql`now()`, ...next })
+				.where(eq(collabDocuments.name, docName));
+			if (next) result.generation = next.generation;
+		} finally {
+			doc.destroy();
+		}
 		// Exactly the rows merged: one committed meanwhile (even with a lower seq) stays logged.
+		if (rows.length === 0) return result;
 		await tx.delete(collabUpdates).where(
 			and(
 				eq(collabUpdates.docName, docName),
@@ -247,8 +377,72 @@ export async function compact(
 				)
 			)
 		);
-		return { merged: rows.length, throughSeq };
+		return result;
 	});
+}
+
+// True when no instance holds the document loaded; then none can load it until this
+// transaction ends (the lock is the transaction's).
+async function unheld(tx: Tx, docName: string) {
+	const [row] = await tx.execute<{ got: boolean }>(
+		sql`select pg_try_advisory_xact_lock(${docLockKey(docName)}) as got`
+	);
+	return row?.got === true;
+}
+
+// Log rows made against an older generation (written by an instance that held the document
+// without its lock, or a client's update queued across a rewrite): merged into their
+// generation's final state, and what they changed there written into `doc`.
+async function rebaseLateRows(
+	tx: Tx,
+	{
+		docName,
+		doc,
+		rows
+	}: { docName: string; doc: Y.Doc; rows: { update: Uint8Array; generation: number }[] }
+) {
+	const generations = [...new Set(rows.map((r) => r.generation))];
+	for (const generation of generations) {
+		const updates = rows.filter((r) => r.generation === generation).map((r) => r.update);
+		const { changes } = await mergeIntoArchive(tx, {
+			docName,
+			generation,
+			incoming: Y.mergeUpdates(updates)
+		});
+		doc.transact(() => applyChanges(doc, changes));
+	}
+}
+
+/**
+ * Merges `incoming` (a state of generation `generation`) into that generation's archived final
+ * state and stores the result; returns what the merge changed, for the caller to write into the
+ * current generation before its transaction commits. The archive row stays locked until then,
+ * so rebases of one generation run one at a time.
+ */
+export async function mergeIntoArchive(
+	tx: Tx,
+	{ docName, generation, incoming }: { docName: string; generation: number; incoming: Uint8Array }
+): Promise<{ changes: Change[] }> {
+	const where = and(
+		eq(collabGenerations.docName, docName),
+		eq(collabGenerations.generation, generation)
+	);
+	const [archive] = await tx
+		.select({ state: collabGenerations.state })
+		.from(collabGenerations)
+		.where(where)
+		.for('update');
+	if (!archive) {
+		throw new CorruptDocumentError(docName, {
+			cause: new Error(`generation ${generation} is not archived`)
+		});
+	}
+	const { changes, archived } = rebase({ archived: archive.state, incoming });
+	await tx
+		.update(collabGenerations)
+		.set({ state: archived, updatedAt: sql`now()` })
+		.where(where);
+	return { changes };
 }
 
 function applyAll(doc: Y.Doc, docName: string, updates: Uint8Array[], origin?: unknown) {
