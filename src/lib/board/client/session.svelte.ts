@@ -2,7 +2,13 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { dealDocName } from '$lib/deal/doc';
-import { dealsDocName, pipelineDocName, readSettings, type PipelineSettings } from '../doc';
+import {
+	dealsDocName,
+	pipelineDocName,
+	readSettings,
+	STALE_GENERATION,
+	type PipelineSettings
+} from '../doc';
 import { LiveColumns } from '../live-columns';
 import { isOrigin } from '../origin';
 import type { Column } from '../read';
@@ -75,6 +81,13 @@ export class BoardSession {
 	synced = $state(false);
 	/** A document the server refused (e.g. access changed): the page offers a reload. */
 	refused = $state(false);
+	/**
+	 * A local copy belongs to an older generation of its document (the server rewrote it without
+	 * its history): `sending` while this browser posts it to be rebased (the page blocks edits,
+	 * which would land in the copy being replaced, then reloads), `failed` while it cannot
+	 * (offline: edits go on into the kept copy, which is posted whole on the next try).
+	 */
+	rebasing = $state<'no' | 'sending' | 'failed'>('no');
 
 	#socket: HocuspocusProviderWebsocket;
 	#entries: Entry[] = [];
@@ -85,10 +98,22 @@ export class BoardSession {
 	#holds = 0;
 	#connected = false;
 	#destroyed = false;
+	#rebaseUrl: string;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	#stale = new Set<Entry>();
+	#rebaseTimer: ReturnType<typeof setTimeout> | undefined;
 
-	constructor(input: { url: string; pipelineId: string; ownerIds: readonly string[]; me: Me }) {
+	constructor(input: {
+		url: string;
+		/** Where a stale local copy is posted (the board's `rebase` endpoint). */
+		rebaseUrl: string;
+		pipelineId: string;
+		ownerIds: readonly string[];
+		me: Me;
+	}) {
 		this.pipelineId = input.pipelineId;
 		this.me = input.me;
+		this.#rebaseUrl = input.rebaseUrl;
 		this.pending = readPending(this.me.id, this.pipelineId);
 		this.#socket = new HocuspocusProviderWebsocket({
 			url: input.url,
@@ -240,6 +265,7 @@ export class BoardSession {
 
 	destroy() {
 		this.#destroyed = true;
+		clearTimeout(this.#rebaseTimer);
 		window.removeEventListener('offline', this.#goOffline);
 		window.removeEventListener('online', this.#goOnline);
 		cancelAnimationFrame(this.#frame);
@@ -310,6 +336,9 @@ export class BoardSession {
 				this.refused = true;
 				this.#changed();
 			});
+			provider.on('close', ({ event }: { event: { reason?: string } }) => {
+				if (event.reason === STALE_GENERATION) this.#staleCopy(entry);
+			});
 			if (withAwareness) {
 				provider.awareness?.setLocalStateField('user', this.me);
 				provider.on('awarenessChange', () => this.#readPeers(provider));
@@ -320,6 +349,59 @@ export class BoardSession {
 			this.#updateSaveState();
 		});
 		return doc;
+	}
+
+	// The server closed a document because this browser's copy belongs to an older generation of
+	// it. The provider stops (it would only be refused again); shards rewritten together are
+	// collected for a moment so that one reload follows them all.
+	#staleCopy(entry: Entry) {
+		entry.provider?.destroy();
+		entry.provider = null;
+		this.#stale.add(entry);
+		this.rebasing = 'sending';
+		clearTimeout(this.#rebaseTimer);
+		this.#rebaseTimer = setTimeout(() => void this.#rebase(), 300);
+	}
+
+	// Posts each stale copy whole (its edits made offline are in it), deletes it once the server
+	// has carried them into the current generation, then reloads the page, which opens the
+	// current generation afresh. Nothing is deleted before the server has it; a failure (offline,
+	// the server busy) keeps the copy and tries again, a little later each time.
+	async #rebase() {
+		for (let attempt = 0; !this.#destroyed && this.#stale.size > 0; attempt++) {
+			this.rebasing = 'sending';
+			for (const entry of [...this.#stale]) {
+				const outcome = await this.#postCopy(entry);
+				if (outcome === 'done') this.#stale.delete(entry);
+				if (outcome === 'refused') {
+					this.rebasing = 'failed';
+					return;
+				}
+			}
+			if (this.#stale.size === 0) {
+				location.reload();
+				return;
+			}
+			this.rebasing = 'failed';
+			await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 15_000)));
+		}
+	}
+
+	async #postCopy(entry: Entry): Promise<'done' | 'retry' | 'refused'> {
+		try {
+			const res = await fetch(`${this.#rebaseUrl}?doc=${encodeURIComponent(entry.name)}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/octet-stream' },
+				body: new Blob([Y.encodeStateAsUpdate(entry.doc) as Uint8Array<ArrayBuffer>])
+			});
+			if (res.ok) {
+				await entry.local.clearData();
+				return 'done';
+			}
+			return res.status === 400 || res.status === 403 || res.status === 404 ? 'refused' : 'retry';
+		} catch {
+			return 'retry';
+		}
 	}
 
 	// A document loaded or synced: the board may be complete now. Shown at once rather than at

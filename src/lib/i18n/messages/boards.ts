@@ -73,6 +73,11 @@ export const vi = {
 	'board.owner.already_moved': 'Giao dịch vừa được giao cho người khác. Bảng đã được cập nhật.',
 	'board.owner.same_owner': 'Người này đang phụ trách giao dịch rồi.',
 	'board.owner.failed': 'Không đổi được người phụ trách. Hãy thử lại.',
+	'board.rebase.invalid': 'Bản sao trên máy này không đọc được. Thay đổi chưa gửi được giữ lại.',
+	'board.rebase.retry': 'Bảng vừa được thu gọn lại. Đang thử gửi lại thay đổi…',
+	'board.rebase.reloading':
+		'Bảng đã được thu gọn trên máy chủ. Đang gửi thay đổi của bạn và tải lại…',
+	'board.rebase.failed': 'Chưa gửi được thay đổi trên máy này. Sẽ thử lại khi có mạng.',
 
 	'board.error.invalid_id': 'Mã không hợp lệ.',
 	'board.error.required': 'Vui lòng nhập trường này.',

@@ -75,6 +75,11 @@ export const en: Record<keyof typeof vi, string> = {
 	'board.owner.already_moved': 'The deal was just handed to someone else. The board is up to date.',
 	'board.owner.same_owner': 'This person already owns the deal.',
 	'board.owner.failed': 'Could not change the owner. Please try again.',
+	'board.rebase.invalid': 'The copy on this device cannot be read. Unsent changes are kept.',
+	'board.rebase.retry': 'The board was just compacted. Sending your changes again…',
+	'board.rebase.reloading':
+		'The board was compacted on the server. Sending your changes and reloading…',
+	'board.rebase.failed': 'Could not send the changes on this device yet. Will retry when online.',
 
 	'board.error.invalid_id': 'Invalid id.',
 	'board.error.required': 'Please fill in this field.',
