@@ -11,6 +11,10 @@ const PORT = Number(process.env.E2E_PORT ?? 4173);
 // running server). tests/e2e/support/teardown.ts removes it.
 process.env.CHOT_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'chot-e2e-'));
 const dataDir = process.env.CHOT_E2E_DATA_DIR;
+// The embedded PostgreSQL's port, chosen once like the data dir: a spec that must act on the
+// server's storage directly (rewriting a document, boards/rebase.e2e.ts) connects to it.
+process.env.CHOT_E2E_PG_PORT ??= String(40_000 + Math.floor(Math.random() * 10_000));
+const pgPort = process.env.CHOT_E2E_PG_PORT;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -60,7 +64,7 @@ export default defineConfig({
 			PORT: String(PORT),
 			ORIGIN: `http://localhost:${PORT}`,
 			CHOT_DATA_DIR: dataDir,
-			CHOT_PG_PORT: '0',
+			CHOT_PG_PORT: pgPort,
 			CHOT_SEED_DEMO: 'true',
 			DATABASE_URL: '',
 			RESEND_API_KEY: '',

@@ -13,6 +13,10 @@ export type EmbeddedPostgres = { url: string; port: number; stop: () => Promise<
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/** The embedded server's address on `port` (end-to-end specs reach the app's database by it). */
+export const embeddedUrl = (port: number) =>
+	`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+
 export async function startEmbeddedPostgres({
 	dataDir,
 	port
@@ -46,7 +50,7 @@ export async function startEmbeddedPostgres({
 	await pg.start();
 	removeAddedListeners(before);
 	return {
-		url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${chosenPort}/postgres`,
+		url: embeddedUrl(chosenPort),
 		port: chosenPort,
 		stop: () => pg.stop()
 	};
