@@ -341,7 +341,9 @@ export async function compact(
 			assertForward(docName, snapshot!.state, state);
 			result.throughSeq = Math.max(snapshot!.throughSeq, rows.at(-1)?.seq ?? 0);
 			let next: { generation: number; founder: number } | null = null;
-			if (rewrite && isRewritable(docName) && state.length >= rewrite.minBytes) {
+			// Only once the whole log is merged: rows left behind would have to be rebased.
+			const whole = rows.length < limit;
+			if (rewrite && whole && isRewritable(docName) && state.length >= rewrite.minBytes) {
 				const fresh = freshCopy(doc);
 				const copy = fresh && Y.encodeStateAsUpdate(fresh.copy);
 				fresh?.copy.destroy();
