@@ -28,11 +28,14 @@ export type GrowthResult = {
 export function measureGrowth({
 	deals,
 	moves,
-	seed = 1
+	seed = 1,
+	onUpdate
 }: {
 	deals: number;
 	moves: number;
 	seed?: number;
+	/** Every update of the moved shard, in order (to store it as a server would). */
+	onUpdate?: (update: Uint8Array) => void;
 }): GrowthResult {
 	const prng = new Prng(seed);
 	const pipelineDoc = new Y.Doc();
@@ -73,6 +76,7 @@ export function measureGrowth({
 	const clientID = 3_141_592_653;
 	const moved = new Y.Doc();
 	moved.clientID = clientID;
+	if (onUpdate) moved.on('update', onUpdate);
 	const scope = { pipelineDoc, dealDoc: moved };
 	const mirror = new Map<string, string[]>(stageIds.map((id) => [id, []]));
 	const where = new Map<string, string>();
