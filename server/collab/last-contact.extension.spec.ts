@@ -1,15 +1,15 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dealsDocName, pipelineDocName, readStages } from '$lib/board/doc';
+import { pipelineDocName, readStages } from '$lib/board/doc';
 import { createDeal } from '$lib/board/ops';
 import { readDeal } from '$lib/board/read';
 import { dealDocName } from '$lib/deal/doc';
 import { addContact, addTask, removeContact, updateContact } from '$lib/deal/ops';
-import { collabUpdates, dealActivities, deals, pipelines } from '$lib/server/db/schema';
+import { collabUpdates, dealActivities, deals } from '$lib/server/db/schema';
 import { collabStack } from '../../tests/support/collab-stack';
 import { testDb } from '../../tests/support/db';
-import { createOrg, createUser } from '../../tests/support/factories';
+import { createOwnerBoard } from '../../tests/support/factories';
 
 // Board SPEC B22 against a real Hocuspocus and PostgreSQL: the contact log of `deal:<id>`
 // (written by a member's client) reaches the card in the owner's shard as `lastContactAt`, live
@@ -19,11 +19,7 @@ const { db } = await testDb();
 const stack = await collabStack({ db });
 afterAll(() => stack.stop());
 
-const owner = await createUser(db, { name: 'Trần Thị Lan' });
-const org = await createOrg(db, { ownerId: owner.id });
-const [pipeline] = await db.select().from(pipelines).where(eq(pipelines.orgId, org.id));
-const pipelineId = pipeline!.id;
-const shardName = dealsDocName(pipelineId, owner.id);
+const { owner, org, pipelineId, shardName } = await createOwnerBoard(db);
 const as = { kind: 'user', userId: owner.id } as const;
 const DAY = 86_400_000;
 

@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
+import { dealsDocName } from '../../src/lib/board/doc';
 import type { Db } from '../../src/lib/server/db';
-import { deals, memberships, users, type Role } from '../../src/lib/server/db/schema';
+import { deals, memberships, pipelines, users, type Role } from '../../src/lib/server/db/schema';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import * as orgs from '../../src/lib/server/orgs/orgs.repo';
 
@@ -42,6 +44,18 @@ export async function createOrg(
 	{ ownerId, name = 'Công ty TNHH Ánh Dương' }: { ownerId: string; name?: string }
 ) {
 	return orgs.create(db, { ownerId, settings: { name } });
+}
+
+/**
+ * An owner with an organisation of their own, its default pipeline, and the name of the
+ * owner's shard of it: the start of a board spec.
+ */
+export async function createOwnerBoard(db: Db, { name = 'Trần Thị Lan' }: { name?: string } = {}) {
+	const owner = await createUser(db, { name });
+	const org = await createOrg(db, { ownerId: owner.id });
+	const [pipeline] = await db.select().from(pipelines).where(eq(pipelines.orgId, org.id));
+	const pipelineId = pipeline!.id;
+	return { owner, org, pipelineId, shardName: dealsDocName(pipelineId, owner.id) };
 }
 
 export async function addMember(

@@ -2,23 +2,17 @@ import { and, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
+import { dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
 import { createDeal, moveDeal, setStar, updateDealFields } from '$lib/board/ops';
 import { replica } from '$lib/board/testing/board';
 import { createDocLocks } from '$lib/server/collab/locks';
 import { append, compact, loadInto } from '$lib/server/collab/log';
 import { rebaseReplica } from '$lib/server/collab/rebase';
-import {
-	collabDocuments,
-	collabGenerations,
-	collabUpdates,
-	deals,
-	pipelines
-} from '$lib/server/db/schema';
+import { collabDocuments, collabGenerations, collabUpdates, deals } from '$lib/server/db/schema';
 import { acked } from '../../support/collab-client';
 import { collabStack } from '../../support/collab-stack';
 import { testDb } from '../../support/db';
-import { createOrg, createUser } from '../../support/factories';
+import { createOwnerBoard, createUser } from '../../support/factories';
 
 // Board SPEC B23 against a real Hocuspocus over WebSockets and PostgreSQL: a grown shard is
 // rewritten without its history only while no instance holds it; a client holding the older
@@ -29,11 +23,7 @@ const { db, client } = await testDb();
 const stack = await collabStack({ db });
 afterAll(() => stack.stop());
 
-const owner = await createUser(db, { name: 'Trần Thị Lan' });
-const org = await createOrg(db, { ownerId: owner.id });
-const [pipeline] = await db.select().from(pipelines).where(eq(pipelines.orgId, org.id));
-const pipelineId = pipeline!.id;
-const shardName = dealsDocName(pipelineId, owner.id);
+const { owner, pipelineId, shardName } = await createOwnerBoard(db);
 const as = { kind: 'user', userId: owner.id } as const;
 // Small thresholds: the spec's shard is small.
 const rewrite = { minBytes: 1, factor: 1.2 };
