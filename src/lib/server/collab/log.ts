@@ -269,7 +269,6 @@ export const REWRITE = {
  * holds it in memory. Two ints, the first fixed, so it shares no key with other advisory locks.
  */
 export const DOC_LOCK_CLASS = 0x43686f74; // "Chot"
-export const docLockKey = (docName: string) => sql`${DOC_LOCK_CLASS}::int, hashtext(${docName})`;
 
 /**
  * Merges up to `limit` logged updates into the document's snapshot and deletes them, in one
@@ -277,7 +276,7 @@ export const docLockKey = (docName: string) => sql`${DOC_LOCK_CLASS}::int, hasht
  * snapshot only ever gains what it did not have. Safe to run any number of times.
  * Rows made against an older generation are rebased onto this one (generations.ts). A board
  * shard grown past `rewrite` is then rewritten as the next generation, if no instance has it
- * loaded (`docLockKey`).
+ * loaded (`DOC_LOCK_CLASS`).
  */
 export async function compact(
 	db: Db,
@@ -315,11 +314,11 @@ export async function compact(
 			.limit(limit);
 		const { generation } = snapshot!;
 		const result = { merged: rows.length, throughSeq: snapshot!.throughSeq, generation };
+		const rewritable = rewrite && isRewritable(docName) ? rewrite : null;
 		// With nothing to merge, only a rewrite could change anything (the log may have been
 		// merged while the document was still loaded, before the request made at its unload).
-		const mayRewrite =
-			rewrite && isRewritable(docName) && snapshot!.state.length >= rewrite.minBytes;
-		if (rows.length === 0 && !mayRewrite) return result;
+		if (rows.length === 0 && !(rewritable && snapshot!.state.length >= rewritable.minBytes))
+			return result;
 		if (rows.some((r) => r.generation > generation)) {
 			throw new CorruptDocumentError(docName, {
 				cause: new Error(`a log row is newer than generation ${generation}`)
@@ -341,13 +340,19 @@ export async function compact(
 			assertForward(docName, snapshot!.state, state);
 			result.throughSeq = Math.max(snapshot!.throughSeq, rows.at(-1)?.seq ?? 0);
 			let next: { generation: number; founder: number } | null = null;
-			// Only once the whole log is merged: rows left behind would have to be rebased.
-			const whole = rows.length < limit;
-			if (rewrite && whole && isRewritable(docName) && state.length >= rewrite.minBytes) {
+			// Only once the whole log is merged (rows left behind would have to be rebased), and
+			// only while no instance holds the document: asked first, because the copy costs a pass
+			// over every card and, during a working day, a grown shard is usually held.
+			if (
+				rewritable &&
+				rows.length < limit &&
+				state.length >= rewritable.minBytes &&
+				(await unheld(tx, docName))
+			) {
 				const fresh = freshCopy(doc);
 				const copy = fresh && Y.encodeStateAsUpdate(fresh.copy);
 				fresh?.copy.destroy();
-				if (fresh && copy!.length * rewrite.factor < state.length && (await unheld(tx, docName))) {
+				if (fresh && copy!.length * rewritable.factor < state.length) {
 					// The generation left behind, as it finally stands, for its stale replicas.
 					await tx.insert(collabGenerations).values({
 						docName,
@@ -387,7 +392,7 @@ export async function compact(
 // transaction ends (the lock is the transaction's).
 async function unheld(tx: Tx, docName: string) {
 	const [row] = await tx.execute<{ got: boolean }>(
-		sql`select pg_try_advisory_xact_lock(${docLockKey(docName)}) as got`
+		sql`select pg_try_advisory_xact_lock(${DOC_LOCK_CLASS}::int, hashtext(${docName})) as got`
 	);
 	return row?.got === true;
 }
