@@ -35,7 +35,9 @@ export function freshCopy(doc: Y.Doc): { copy: Y.Doc; founder: number } | null {
 	if (roots.length === 0) return null;
 	const copy = new Y.Doc();
 	copy.transact(() => {
-		for (const [name, map] of roots) fill(copy.getMap(name), map);
+		for (const [name, map] of roots) {
+			for (const [key, value] of map) copy.getMap(name).set(key, copyIn(copyOut(value)));
+		}
 	});
 	return { copy, founder: copy.clientID };
 }
@@ -47,16 +49,6 @@ function copyable(map: Y.Map<unknown>): boolean {
 		} else if (value instanceof Y.AbstractType || value instanceof Y.Doc) return false;
 	}
 	return true;
-}
-
-function fill(target: Y.Map<unknown>, source: Y.Map<unknown>) {
-	for (const [key, value] of source) {
-		if (value instanceof Y.Map) {
-			const nested = new Y.Map<unknown>();
-			target.set(key, nested);
-			fill(nested, value);
-		} else target.set(key, value);
-	}
 }
 
 /** A nested map to create, with its entries (copied out of another document). */
@@ -94,7 +86,7 @@ function diffMap(before: Y.Map<unknown>, after: Y.Map<unknown>, path: string[], 
 			out.push({
 				kind: 'set',
 				path: [...path, key],
-				value: value instanceof Y.Map ? copyOut(value) : value
+				value: copyOut(value)
 			});
 		}
 	}
@@ -103,12 +95,13 @@ function diffMap(before: Y.Map<unknown>, after: Y.Map<unknown>, path: string[], 
 	}
 }
 
-function copyOut(map: Y.Map<unknown>): MapValue {
-	return new MapValue(
-		[...map.entries()].map(([k, v]) => [k, v instanceof Y.Map ? copyOut(v) : v] as const)
-	);
+// A value read out of a document, as plain data: a nested map becomes a MapValue.
+function copyOut(value: unknown): unknown {
+	if (!(value instanceof Y.Map)) return value;
+	return new MapValue([...value.entries()].map(([k, v]) => [k, copyOut(v)] as const));
 }
 
+// The inverse, for writing into a document: a MapValue becomes a new Y.Map.
 function copyIn(value: unknown): unknown {
 	if (!(value instanceof MapValue)) return value;
 	const map = new Y.Map<unknown>();
