@@ -48,6 +48,11 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 	try {
 		await runMigrations({ url: databaseUrl });
 		const { db, client } = createDb({ url: databaseUrl });
+		// The update log has connections of its own: an edit is acknowledged only once its row is
+		// committed, so that wait must not include queueing for a connection behind page loads and
+		// projection flushes (it did: fan-out p99 0.5 s → 0.14 s in the board bench). Four, as the
+		// log writer runs at most four inserts at once (log.ts).
+		const logPool = createDb({ url: databaseUrl, max: 4, name: 'chot-collab-log' });
 
 		const boss = new PgBoss({
 			connectionString: databaseUrl,
@@ -119,6 +124,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 
 		const persistence = persistenceExtension({
 			db,
+			logDb: logPool.db,
 			log,
 			requestCompaction: (docName) => compactDoc.request(boss, { docName })
 		});
@@ -191,6 +197,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			await lastContact.drain();
 			await persistence.drain();
 			await persistence.close();
+			await logPool.client.end({ timeout: 5 });
 			await listener.unlisten().catch(() => {});
 			await notificationListener.unlisten().catch(() => {});
 			await changeListener?.unlisten().catch(() => {});

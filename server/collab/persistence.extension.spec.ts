@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { loadInto } from '$lib/server/collab/log';
+import { createDb } from '$lib/server/db';
 import { collabUpdates } from '$lib/server/db/schema';
 import { createLogger } from '$lib/server/log';
 import { testDb } from '../../tests/support/db';
@@ -12,7 +13,7 @@ import { persistenceExtension } from './persistence.extension';
 // Updates made by the server itself (direct connections) have no client message to hold the
 // ack for; they are logged from the document's update event and `transact` waits for them.
 
-const { db } = await testDb();
+const { db, url } = await testDb();
 const requested: string[] = [];
 const persistence = persistenceExtension({
 	db,
@@ -62,4 +63,45 @@ it('refuses to open a document whose stored log is corrupt', async () => {
 	await db.insert(collabUpdates).values({ docName, update: new Uint8Array([1, 2, 3]) });
 	await expect(hocuspocus.openDirectConnection(docName)).rejects.toThrow(/corrupt/);
 	expect(hocuspocus.documents.has(docName)).toBe(false);
+});
+
+it('logs through its own connections, so a change is stored while the app’s pool is busy', async () => {
+	const app = createDb({ url, max: 2 });
+	const logPool = createDb({ url, max: 2, name: 'chot-collab-log' });
+	const own = persistenceExtension({
+		db: app.db,
+		logDb: logPool.db,
+		log: createLogger({ level: 'silent' }),
+		requestCompaction: async () => {}
+	});
+	const server = new Hocuspocus({ name: 'test-log-pool', quiet: true, extensions: [own] });
+	const docName = `org:${uuidv7()}`;
+	const direct = await server.openDirectConnection(docName);
+	try {
+		// Every connection of the app's pool taken by slow work (page loads, projection flushes).
+		const busy = [
+			app.client`select pg_sleep(3)`.execute(),
+			app.client`select pg_sleep(3)`.execute()
+		];
+		await expect
+			.poll(
+				async () =>
+					(
+						await db.$client<{ n: number }[]>`
+							select count(*)::int as n from pg_stat_activity
+							where query = 'select pg_sleep(3)' and state = 'active'`
+					)[0]!.n
+			)
+			.toBe(2);
+		const started = performance.now();
+		await direct.transact((doc) => doc.getMap('settings').set('name', 'Kịp lưu'));
+		expect(performance.now() - started).toBeLessThan(1500);
+		expect(await logged(docName)).toHaveLength(1);
+		await Promise.all(busy);
+	} finally {
+		await direct.disconnect();
+		await own.close();
+		await app.client.end({ timeout: 5 });
+		await logPool.client.end({ timeout: 5 });
+	}
 });

@@ -45,18 +45,22 @@ const REDIS_ORIGIN = '__hocuspocus__redis__origin__';
  */
 export function persistenceExtension({
 	db,
+	logDb = db,
 	log,
 	compactAfter = 500,
 	requestCompaction
 }: {
 	db: Db;
+	/** Where the update log is written (its own pool, so acknowledgements never queue behind
+	 * other work for a connection). */
+	logDb?: Db;
 	log: Logger;
 	/** Log rows of one document after which a compaction is requested. */
 	compactAfter?: number;
 	requestCompaction: (docName: string) => Promise<unknown>;
 }) {
 	// Every log write goes through one group-committing writer (log.ts), the server's own too.
-	const writer = collabLog.createLogWriter(db);
+	const writer = collabLog.createLogWriter(logDb);
 	const locks = createDocLocks(db.$client);
 	// Per loaded document: log rows written since its last compaction request, server-side
 	// writes still in flight, and the generation loaded.
