@@ -1,5 +1,5 @@
 import { Hocuspocus } from '@hocuspocus/server';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { generateKeyBetween } from 'fractional-indexing';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,7 @@ import type { Origin } from '$lib/board/origin';
 import { readDeals } from '$lib/board/read';
 import { Prng } from '$lib/board/testing/prng';
 import * as collabLog from '$lib/server/collab/log';
+import type { Db } from '$lib/server/db';
 import {
 	collabDocuments,
 	customers,
@@ -64,11 +65,22 @@ import { projectionExtension } from './projection.extension';
 const { db } = await testDb();
 const log = createLogger({ level: 'silent' });
 
-function collabServer({ flushAfterMs = 50 }: { flushAfterMs?: number } = {}) {
+function collabServer({
+	flushAfterMs = 50,
+	maxFlushes,
+	projectionDb = db
+}: { flushAfterMs?: number; maxFlushes?: number; projectionDb?: Db } = {}) {
 	// The projection writes through the Hocuspocus it is an extension of, created below.
 	const changeDoc: Runtime['changeDoc'] = (name, fn) => writer(name, fn);
 	const persistence = persistenceExtension({ db, log, requestCompaction: async () => {} });
-	const projection = projectionExtension({ db, log, changeDoc, flushAfterMs, retryAfterMs: 200 });
+	const projection = projectionExtension({
+		db: projectionDb,
+		log,
+		changeDoc,
+		flushAfterMs,
+		retryAfterMs: 200,
+		maxFlushes
+	});
 	const hocuspocus = new Hocuspocus({
 		name: 'projection-test',
 		quiet: true,
@@ -617,6 +629,78 @@ describe('shutdown', () => {
 		expect(await dealRowOf(dealId)).toMatchObject({ title: 'Chưa kịp ghi', updatedBy: manager.id });
 		await direct.disconnect();
 	});
+});
+
+describe('load', () => {
+	/** The test database, counting the transactions open on it at once (each flush is one). */
+	function countingDb() {
+		const counts = { open: 0, most: 0, total: 0 };
+		const counted = new Proxy(db, {
+			get(target, key) {
+				if (key === 'transaction') {
+					return async (...args: Parameters<Db['transaction']>) => {
+						counts.open += 1;
+						counts.total += 1;
+						counts.most = Math.max(counts.most, counts.open);
+						try {
+							return await target.transaction(...args);
+						} finally {
+							counts.open -= 1;
+						}
+					};
+				}
+				const value: unknown = Reflect.get(target, key, target);
+				return typeof value === 'function' ? value.bind(target) : value;
+			}
+		});
+		return { db: counted, counts };
+	}
+
+	it.each([1, 3])(
+		'with %i places, never runs more flushes at once, and projects every document edited together',
+		async (maxFlushes) => {
+			const counted = countingDb();
+			const server = collabServer({ projectionDb: counted.db, maxFlushes });
+			const pipelineDoc = await storedPipelineDoc();
+			const stageId = readStages(pipelineDoc)[0]!.id;
+			const owners = [owner, manager, rep, otherRep];
+			for (let i = 0; i < 4; i++) {
+				const extra = await createUser(db, { name: `Nhân Viên ${maxFlushes}.${i}` });
+				await addMember(db, { orgId: org.id, userId: extra.id, role: 'sales' });
+				owners.push(extra);
+			}
+			const directs = await Promise.all(
+				owners.map((o) => server.hocuspocus.openDirectConnection(dealsDocName(p, o.id), {}))
+			);
+			const dealIds = owners.map(() => uuidv7());
+			// Every shard edited in the same instant: their flushes all come due together.
+			await Promise.all(
+				directs.map((direct, i) =>
+					direct.transact((dealDoc) =>
+						createDeal(
+							{ pipelineDoc, dealDoc },
+							{ id: dealIds[i]!, title: `Cùng lúc ${i}`, stageId, ownerId: owners[i]!.id },
+							as(owners[i]!.id)
+						)
+					)
+				)
+			);
+			await expect
+				.poll(
+					async () => (await db.select().from(deals).where(inArray(deals.id, dealIds))).length,
+					{
+						timeout: 10_000
+					}
+				)
+				.toBe(owners.length);
+			// A load's reconcile and each creation: at least one flush per shard, each a transaction.
+			expect(counted.counts.total).toBeGreaterThanOrEqual(owners.length);
+			if (maxFlushes === 1) expect(counted.counts.most).toBe(1);
+			// Above one place, flushes due together do overlap (so the count above can see it).
+			else expect(counted.counts.most).toBe(maxFlushes);
+			await Promise.all(directs.map((d) => d.disconnect()));
+		}
+	);
 });
 
 // One random named op by `userId` on `shardOwner`'s shard, as a client would run it.

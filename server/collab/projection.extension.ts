@@ -69,6 +69,7 @@ export function projectionExtension({
 	changeDoc,
 	flushAfterMs = 1000,
 	retryAfterMs = 2000,
+	maxFlushes = 2,
 	onCommissionsChanged
 }: {
 	db: Db;
@@ -79,6 +80,15 @@ export function projectionExtension({
 	changeDoc: ChangeDoc;
 	flushAfterMs?: number;
 	retryAfterMs?: number;
+	/**
+	 * Flushes running at once, over all documents. Documents edited together come due together
+	 * (100 boards edited at once: 100 transactions a second, all at the same instant), and as
+	 * many flushes at once held most of the pool and two cores' worth of PostgreSQL and event
+	 * loop: every edit's log insert queued behind them (fan-out p99 0.14 s → 0.05 s with 2 in the
+	 * board bench). A flush waiting its turn still takes every change made meanwhile, so under
+	 * load flushes grow rather than queue up.
+	 */
+	maxFlushes?: number;
 }) {
 	const tracked = new Map<string, Tracked>();
 	// Customer resolutions run outside the flush chains: their write opens a direct connection,
@@ -106,15 +116,34 @@ export function projectionExtension({
 		t.timer.unref();
 	}
 
+	// Flushes of all documents take turns for `maxFlushes` places, first come first served; a
+	// finished flush hands its place straight to the next in line.
+	let flushing = 0;
+	const waiting: (() => void)[] = [];
+	async function inTurn(fn: () => Promise<void>) {
+		if (flushing < maxFlushes) flushing += 1;
+		else await new Promise<void>((resolve) => waiting.push(resolve));
+		try {
+			await fn();
+		} finally {
+			const next = waiting.shift();
+			if (next) next();
+			else flushing -= 1;
+		}
+	}
+
 	function enqueue(t: Tracked, options: { resolveCustomers: boolean }) {
 		if (t.timer) clearTimeout(t.timer);
 		t.timer = null;
-		t.chain = t.chain.then(() => flush(t, options));
+		// A flush queued behind another of the same document often finds that one took its changes.
+		t.chain = t.chain.then(() => (pending(t) ? inTurn(() => flush(t, options)) : undefined));
 		return t.chain;
 	}
 
+	const pending = (t: Tracked) => t.everything || t.dirty.size > 0;
+
 	async function flush(t: Tracked, { resolveCustomers }: { resolveCustomers: boolean }) {
-		if (!t.everything && t.dirty.size === 0) return;
+		if (!pending(t)) return;
 		const { everything, dirty } = t;
 		t.everything = false;
 		t.dirty = new Map();
