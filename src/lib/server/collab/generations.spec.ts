@@ -195,6 +195,31 @@ describe('rebase', () => {
 		expect(after[kept]!.starred).toBe(true);
 	});
 
+	it('[B6][B23] never replaces a new card when the same copy is rebased twice', () => {
+		// The server stopped between writing the rebase into the live shard and storing the
+		// archive, so the client's retry carries the same changes again.
+		const board = testBoard();
+		board.deal('Có sẵn');
+		const archived = Y.encodeStateAsUpdate(board.dealDoc);
+		const current = freshCopy(board.dealDoc)!.copy;
+		const stale = replica(board.dealDoc);
+		const added = board.deal(
+			'Tạo khi ngoại tuyến',
+			{ amount: 5_000_000 },
+			{ pipelineDoc: board.pipelineDoc, dealDoc: stale }
+		);
+		const { changes } = rebase({ archived, incoming: Y.encodeStateAsUpdate(stale) });
+		current.transact(() => applyChanges(current, changes));
+		const card = dealsMap(current).get(added);
+		// Between the two, a colleague renames the card the first rebase made.
+		updateDealFields(current, { dealId: added, title: 'Đổi tên trên máy chủ' }, other);
+		const renamed = cards(current)[added];
+
+		expect(applyChanges(current, changes)).toBe(0);
+		expect(dealsMap(current).get(added)).toBe(card);
+		expect(cards(current)[added]).toEqual(renamed);
+	});
+
 	it('[B23] diffs nothing between a document and itself', () => {
 		const board = testBoard();
 		board.deal('Một');

@@ -126,9 +126,16 @@ export function applyChanges(target: Y.Doc, changes: readonly Change[]) {
 		}
 		if (!map) continue;
 		const key = keys.at(-1)!;
+		const existing = map.get(key);
 		if (change.kind === 'delete') {
 			if (!map.has(key)) continue;
 			map.delete(key);
+		} else if (change.value instanceof MapValue && existing instanceof Y.Map) {
+			// A new card the target already holds: the same copy rebased again (the server stopped
+			// after its live write and before the archive's, and the client posted it once more).
+			// The first rebase wrote it whole, and whatever is in it now is that or newer; a card is
+			// never replaced (SPEC B6).
+			continue;
 		} else map.set(key, copyIn(change.value));
 		written += 1;
 	}
