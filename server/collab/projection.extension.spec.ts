@@ -427,6 +427,53 @@ describe('deal history and settings', () => {
 		again.close();
 	});
 
+	it('[B20] records `created` once per deal for many at once, naming only a real user', async () => {
+		const pipelineDoc = await storedPipelineDoc();
+		const stageId = readStages(pipelineDoc)[0]!.id;
+		const name = dealsDocName(p, otherRep.id);
+		const ids = [uuidv7(), uuidv7(), uuidv7()];
+		const stranger = uuidv7();
+		const createdEvents = () =>
+			db
+				.select({ dealId: dealEvents.dealId, actorId: dealEvents.actorId })
+				.from(dealEvents)
+				.where(and(inArray(dealEvents.dealId, ids), eq(dealEvents.kind, 'created')));
+		const direct = await live.hocuspocus.openDirectConnection(name, {});
+		const create = (i: number, origin: Origin) =>
+			direct.transact((dealDoc) =>
+				createDeal(
+					{ pipelineDoc, dealDoc },
+					{ id: ids[i]!, title: `Cùng một lượt ${i}`, stageId, ownerId: otherRep.id },
+					origin
+				)
+			);
+		// Two by the rep, one by a user id that names nobody (a server change may carry any).
+		await Promise.all([
+			create(0, as(otherRep.id)),
+			create(1, as(otherRep.id)),
+			create(2, as(stranger))
+		]);
+		await expect.poll(async () => (await createdEvents()).length).toBe(3);
+		expect(new Map((await createdEvents()).map((e) => [e.dealId, e.actorId]))).toEqual(
+			new Map([
+				[ids[0], otherRep.id],
+				[ids[1], otherRep.id],
+				[ids[2], null]
+			])
+		);
+		// The rows lost (a crash before the flush committed): the reconcile on the next load
+		// inserts them again, and no second `created`.
+		await direct.disconnect();
+		await unloaded(name);
+		await db.delete(deals).where(inArray(deals.id, ids));
+		const again = await live.hocuspocus.openDirectConnection(name, {});
+		await expect
+			.poll(async () => (await db.select().from(deals).where(inArray(deals.id, ids))).length)
+			.toBe(3);
+		expect(await createdEvents()).toHaveLength(3);
+		await again.disconnect();
+	});
+
 	it('counts each new deal against the monthly records once, and flags (never drops) one past the limit', async () => {
 		const otherOrg = await createOrg(db, { ownerId: rep.id });
 		const [otherPipeline] = await db

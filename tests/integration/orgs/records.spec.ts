@@ -127,3 +127,34 @@ describe('reserving a record', () => {
 		expect(await records.usage(db, { orgId: o.id, at })).toMatchObject({ count: 0, full: false });
 	});
 });
+
+describe('reserving several records at once', () => {
+	it('counts each in its month and flags the last of a month past the limit, in order', async () => {
+		const o = await org();
+		const march = new Date('2026-03-20T03:00:00Z');
+		const lateMarch = new Date('2026-03-31T16:30:00Z'); // 23:30 on 31 March in UTC+7
+		const april = new Date('2026-03-31T17:30:00Z'); // 00:30 on 1 April in UTC+7
+		await db.insert(recordCounters).values({ orgId: o.id, month: '2026-03-01', count: 997 });
+
+		const over = await records.reserveMany(db, {
+			orgId: o.id,
+			at: [march, april, lateMarch, march, april]
+		});
+		// March: 998, 999 (the limit), then 1000; April: 1, 2.
+		expect(over).toEqual([false, false, false, true, false]);
+		expect(await counter(o.id, '2026-03-01')).toBe(1000);
+		expect(await counter(o.id, '2026-04-01')).toBe(2);
+		expect(await records.reserveMany(db, { orgId: o.id, at: [] })).toEqual([]);
+	});
+
+	it('counts as many as reserve would, one at a time, under concurrency', async () => {
+		const o = await org();
+		const at = new Date('2026-06-05T05:00:00Z');
+		await Promise.all(
+			Array.from({ length: 10 }, () =>
+				db.transaction((tx) => records.reserveMany(tx, { orgId: o.id, at: [at, at, at] }))
+			)
+		);
+		expect(await counter(o.id, '2026-06-01')).toBe(30);
+	});
+});

@@ -56,6 +56,38 @@ export async function reserve(tx: Tx, { orgId, at = new Date() }: { orgId: strin
 	return { month, count, limit, overLimit: limit !== null && count > limit };
 }
 
+/**
+ * `reserve` for several new records at once (a flush of cards made offline, a board's first
+ * projection): one statement per month instead of two per record. Records are counted in the
+ * order given, so the ones past the limit are the last of their month, as one `reserve` each
+ * would have made them. Returns whether each is over the limit, in the same order.
+ */
+export async function reserveMany(tx: Tx, { orgId, at }: { orgId: string; at: readonly Date[] }) {
+	if (at.length === 0) return [];
+	const { timeZone, limit } = await orgLimits(tx, orgId);
+	const months = at.map((d) => monthOf(d, timeZone));
+	const overLimit: boolean[] = [];
+	for (const month of new Set(months)) {
+		const n = months.filter((m) => m === month).length;
+		const [row] = await tx
+			.insert(recordCounters)
+			.values({ orgId, month, count: n })
+			.onConflictDoUpdate({
+				target: [recordCounters.orgId, recordCounters.month],
+				set: { count: sql`${recordCounters.count} + ${n}` }
+			})
+			.returning({ count: recordCounters.count });
+		// The month's records before these, then each of these in turn.
+		let count = row!.count - n;
+		months.forEach((m, i) => {
+			if (m !== month) return;
+			count += 1;
+			overLimit[i] = limit !== null && count > limit;
+		});
+	}
+	return overLimit;
+}
+
 /** The month's count so far, without counting anything; `full` when the next would be over. */
 export async function usage(db: Tx, { orgId, at = new Date() }: { orgId: string; at?: Date }) {
 	const { timeZone, limit } = await orgLimits(db, orgId);

@@ -248,17 +248,29 @@ export async function insertEvents(
 				${col((e) => e.note)}::text[], ${col((e) => e.amount)}::text[]::bigint[],
 				${col((e) => e.ownerId)}::text[]::uuid[], ${col((e) => e.actorId)}::text[]::uuid[])`);
 	}
-	const createdDealIds: string[] = [];
-	for (const e of created) {
-		const rows =
-			await tx.execute(sql`insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, amount, owner_id, actor_id)
-			select ${uuidv7()}, ${e.orgId}, ${e.dealId}, 'created', ${e.toValue}, ${e.amount}, ${e.ownerId},
-				-- The card's creator may be any UUID a client wrote: only a real user is named.
-				(select id from ${users} where id = ${e.actorId})
-			where not exists (select 1 from ${dealEvents} where deal_id = ${e.dealId} and kind = 'created')
+	// `created` once per deal, however often its row is inserted: one statement for all of them
+	// (a board's first projection, or a sync of cards made offline, creates dozens at once).
+	const inserted = new Set<string>();
+	for (const part of chunks(created, CHUNK)) {
+		const col = (f: (e: DealEventRow) => string | number | null) =>
+			sql.param(part.map((e) => asText(f(e))));
+		const rows = await tx.execute<{ deal_id: string }>(sql`
+			insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, amount, owner_id, actor_id)
+			select t.id, t.org_id, t.deal_id, 'created', t.to_value, t.amount, t.owner_id, u.id
+			from unnest(
+				${col(() => uuidv7())}::text[]::uuid[], ${col((e) => e.orgId)}::text[]::uuid[],
+				${col((e) => e.dealId)}::text[]::uuid[], ${col((e) => e.toValue)}::text[],
+				${col((e) => e.amount)}::text[]::bigint[], ${col((e) => e.ownerId)}::text[]::uuid[],
+				${col((e) => e.actorId)}::text[]::uuid[]
+			) with ordinality as t(id, org_id, deal_id, to_value, amount, owner_id, actor_id, i)
+			-- The card's creator may be any UUID a client wrote: only a real user is named.
+			left join ${users} u on u.id = t.actor_id
+			where not exists (select 1 from ${dealEvents} e where e.deal_id = t.deal_id and e.kind = 'created')
+			order by t.i
 			returning deal_id`);
-		if (rows.length > 0) createdDealIds.push(e.dealId);
+		for (const r of rows) inserted.add(r.deal_id);
 	}
+	const createdDealIds = created.map((e) => e.dealId).filter((id) => inserted.has(id));
 	return { createdDealIds };
 }
 
