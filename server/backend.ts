@@ -217,7 +217,8 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			stop,
 			databaseUrl,
 			notices,
-			logStats: persistence.logStats
+			logStats: persistence.logStats,
+			projectionStats: () => projection.stats()
 		};
 	} catch (err) {
 		if (embedded) await embedded.stop().catch(() => {});

@@ -70,6 +70,8 @@ function metrics(
 			collabDocuments: backend.hocuspocus.getDocumentsCount(),
 			// Update-log inserts and rows: rows ÷ inserts is the group commit's batch size.
 			collabLog: backend.logStats,
+			// How far the deals and stages tables are behind the board documents.
+			projection: backend.projectionStats(),
 			eventLoop
 		})
 	);

@@ -416,6 +416,7 @@ async function fanoutFigure({
 	progress(
 		`fan-out: ${rate} updates/s over ${boards.length} boards for ${FANOUT.measureMs / 1000} s`
 	);
+	const projection = sampleProjection(server.origin);
 	const r = await runLive({
 		origin: server.origin,
 		serverPid: server.child.pid,
@@ -425,6 +426,7 @@ async function fanoutFigure({
 		measureMs: FANOUT.measureMs,
 		processes: CLIENT_PROCESSES
 	});
+	const behindMs = await projection.stop();
 	const readers = boards[0]!.readerTokens.length;
 	const main = rate === FANOUT.rate;
 	report({
@@ -440,9 +442,39 @@ async function fanoutFigure({
 			`over ${boards.length} deals shards of ${FANOUT.dealsPerShard} deals (70% moves, 30% amount edits, named ops), ` +
 			`each with 1 writer + ${readers} readers on their own WebSockets (${boards.length * (readers + 1)} sockets, ` +
 			`${FANOUT.teams} organisations); includes the server's log insert before it applies and broadcasts; ` +
-			`acks p95 at this load ${fmt(percentile(r.acks, 95))} ms` +
+			`acks p95 at this load ${fmt(percentile(r.acks, 95))} ms; ` +
+			`the deals table at most ${behindMs === null ? 'n/a' : `${behindMs} ms`} behind the documents (/metrics every 250 ms)` +
 			liveNotes(r)
 	});
+}
+
+/**
+ * How far the projection (deals and stages tables) falls behind the documents while the server
+ * is under load: the largest `projection.behindMs` that /metrics reports, read every 250 ms.
+ */
+function sampleProjection(origin: string) {
+	let most: number | null = null;
+	let stopped = false;
+	const loop = (async () => {
+		while (!stopped) {
+			try {
+				const m = (await (await fetch(`${origin}/metrics`)).json()) as {
+					projection: { behindMs: number };
+				};
+				most = Math.max(most ?? 0, m.projection.behindMs);
+			} catch {
+				// A missed reading (the server busy) is just a missed sample.
+			}
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	})();
+	return {
+		async stop() {
+			stopped = true;
+			await loop;
+			return most;
+		}
+	};
 }
 
 function liveNotes(r: LiveResult) {

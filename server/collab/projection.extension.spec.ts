@@ -649,6 +649,34 @@ describe('rebuild', () => {
 	});
 });
 
+describe('lag', () => {
+	it('tells how long ago the oldest change not yet in the tables was made', async () => {
+		const slow = collabServer({ flushAfterMs: 60_000 });
+		const pipelineDoc = await storedPipelineDoc();
+		const direct = await slow.hocuspocus.openDirectConnection(dealsDocName(p, rep.id), {});
+		// The reconcile that follows the load, then nothing pending.
+		await expect.poll(() => slow.projection.stats().flushes).toBeGreaterThan(0);
+		expect(slow.projection.stats().behindMs).toBe(0);
+		await direct.transact((dealDoc) =>
+			createDeal(
+				{ pipelineDoc, dealDoc },
+				{
+					id: uuidv7(),
+					title: 'Đang chờ ghi',
+					stageId: readStages(pipelineDoc)[0]!.id,
+					ownerId: rep.id
+				},
+				as(rep.id)
+			)
+		);
+		await new Promise((r) => setTimeout(r, 300));
+		expect(slow.projection.stats().behindMs).toBeGreaterThanOrEqual(290);
+		await slow.projection.drain();
+		expect(slow.projection.stats()).toMatchObject({ behindMs: 0, flushing: 0, waiting: 0 });
+		await direct.disconnect();
+	});
+});
+
 describe('shutdown', () => {
 	it('flushes every pending change when drained', async () => {
 		const slow = collabServer({ flushAfterMs: 60_000 });

@@ -44,6 +44,10 @@ type Tracked = {
 	failures: number;
 	/** The attribution of the flush in progress, if one is. */
 	flushing?: Map<string, string | null>;
+	/** When the oldest change not yet in a flush was marked (performance.now()), and the oldest
+	 * of the flush in progress: how far the tables are behind this document. */
+	since: number | null;
+	flushingSince: number | null;
 };
 
 const INLINE_CUSTOMER: Origin = { kind: 'server', reason: 'inline-customer' };
@@ -98,6 +102,7 @@ export function projectionExtension({
 
 	function mark(t: Tracked, id: string, userId: string | null) {
 		markInto(t.dirty, id, userId);
+		t.since ??= performance.now();
 		// A flush in progress reads the document only once its transaction has begun, so it may
 		// project this change; without its author it was recorded as nobody's (a follower's
 		// notification then named "someone", and told the author of their own change), and the
@@ -119,6 +124,7 @@ export function projectionExtension({
 	// Flushes of all documents take turns for `maxFlushes` places, first come first served; a
 	// finished flush hands its place straight to the next in line.
 	let flushing = 0;
+	let flushes = 0;
 	const waiting: (() => void)[] = [];
 	async function inTurn(fn: () => Promise<void>) {
 		if (flushing < maxFlushes) flushing += 1;
@@ -144,10 +150,12 @@ export function projectionExtension({
 
 	async function flush(t: Tracked, { resolveCustomers }: { resolveCustomers: boolean }) {
 		if (!pending(t)) return;
-		const { everything, dirty } = t;
+		const { everything, dirty, since } = t;
 		t.everything = false;
 		t.dirty = new Map();
 		t.flushing = dirty;
+		t.since = null;
+		t.flushingSince = since;
 		try {
 			t.orgId ??= await projection.orgOf(db, { pipelineId: t.board.pipelineId });
 			// A pipeline deleted meanwhile has no rows to keep (they went with it).
@@ -184,12 +192,15 @@ export function projectionExtension({
 			const merged = new Map(dirty);
 			for (const [id, userId] of t.dirty) markInto(merged, id, userId);
 			t.dirty = merged;
+			if (since !== null) t.since = Math.min(since, t.since ?? since);
 			// The pipeline may have been deleted meanwhile (its rows then fail their foreign key).
 			t.orgId = undefined;
 			t.failures += 1;
 			schedule(t, Math.min(retryAfterMs * 2 ** (t.failures - 1), 60_000));
 		} finally {
 			t.flushing = undefined;
+			t.flushingSince = null;
+			flushes += 1;
 		}
 	}
 
@@ -274,7 +285,9 @@ export function projectionExtension({
 				timer: null,
 				chain: Promise.resolve(),
 				resolving: new Set(),
-				failures: 0
+				failures: 0,
+				since: null,
+				flushingSince: null
 			};
 			tracked.set(documentName, t);
 			// Registered after the stored state was applied (onLoadDocument), so loading marks
@@ -310,6 +323,18 @@ export function projectionExtension({
 			if (t) await enqueue(t, { resolveCustomers: false });
 		},
 
+		/**
+		 * For /metrics: flushes running and waiting for a place, flushes done, and how long ago
+		 * the oldest change not yet in the tables was made (0 when they are up to date).
+		 */
+		stats() {
+			const now = performance.now();
+			let oldest = now;
+			for (const t of tracked.values())
+				oldest = Math.min(oldest, t.flushingSince ?? t.since ?? now);
+			return { flushing, waiting: waiting.length, flushes, behindMs: Math.round(now - oldest) };
+		},
+
 		/** Flushes every loaded document and waits for resolutions in flight (for shutdown). */
 		async drain() {
 			// No new resolutions; those in flight write into cards, so they finish before the flush.
@@ -317,7 +342,7 @@ export function projectionExtension({
 			while (background.size > 0) await Promise.allSettled([...background]);
 			await Promise.all([...tracked.values()].map((t) => enqueue(t, { resolveCustomers: false })));
 		}
-	} satisfies Extension & { drain(): Promise<void> };
+	} satisfies Extension & { drain(): Promise<void>; stats(): unknown };
 	return extension;
 }
 
