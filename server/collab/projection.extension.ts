@@ -88,8 +88,8 @@ export function projectionExtension({
 	 * Flushes running at once, over all documents. Documents edited together come due together
 	 * (100 boards edited at once: 100 transactions a second, all at the same instant), and as
 	 * many flushes at once held most of the pool and two cores' worth of PostgreSQL and event
-	 * loop: every edit's log insert queued behind them (fan-out p99 0.14 s → 0.05 s with 2 in the
-	 * board bench). A flush waiting its turn still takes every change made meanwhile, so under
+	 * loop: every edit's log insert queued behind them (board bench fan-out p99 with the log's own
+	 * pool: 0.14 s; with 2 places too: 0.08–0.10 s, the tables 2–4 s behind). A flush waiting its turn still takes every change made meanwhile, so under
 	 * load flushes grow rather than queue up.
 	 */
 	maxFlushes?: number;
