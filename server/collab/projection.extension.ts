@@ -89,8 +89,8 @@ export function projectionExtension({
 	 * (100 boards edited at once: 100 transactions a second, all at the same instant), and as
 	 * many flushes at once held most of the pool and two cores' worth of PostgreSQL and event
 	 * loop: every edit's log insert queued behind them (board bench fan-out p99 with the log's own
-	 * pool: 0.14 s; with 2 places too: 0.08–0.10 s, the tables 2–4 s behind). A flush waiting its turn still takes every change made meanwhile, so under
-	 * load flushes grow rather than queue up.
+	 * pool: 0.14 s; with 2 places too: 0.08–0.10 s, the tables 2–4 s behind). A flush waiting its
+	 * turn still takes every change made meanwhile, so under load flushes grow rather than queue.
 	 */
 	maxFlushes?: number;
 }) {
