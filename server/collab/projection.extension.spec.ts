@@ -428,9 +428,12 @@ describe('deal history and settings', () => {
 	});
 
 	it('[B20] records `created` once per deal for many at once, naming only a real user', async () => {
-		const pipelineDoc = await storedPipelineDoc();
+		// An organisation of its own: the rebuild spec below expects only its users' rows in `p`.
+		const ownOrg = await createOrg(db, { ownerId: otherRep.id });
+		const [ownPipeline] = await db.select().from(pipelines).where(eq(pipelines.orgId, ownOrg.id));
+		const pipelineDoc = await storedPipelineDoc(ownPipeline!.id);
 		const stageId = readStages(pipelineDoc)[0]!.id;
-		const name = dealsDocName(p, otherRep.id);
+		const name = dealsDocName(ownPipeline!.id, otherRep.id);
 		const ids = [uuidv7(), uuidv7(), uuidv7()];
 		const stranger = uuidv7();
 		const createdEvents = () =>
