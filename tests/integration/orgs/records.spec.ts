@@ -141,7 +141,13 @@ describe('reserving several records at once', () => {
 			at: [march, april, lateMarch, march, april]
 		});
 		// March: 998, 999 (the limit), then 1000; April: 1, 2.
-		expect(over).toEqual([false, false, false, true, false]);
+		expect(over.map((r) => [r.month, r.count, r.overLimit])).toEqual([
+			['2026-03-01', 998, false],
+			['2026-04-01', 1, false],
+			['2026-03-01', 999, false],
+			['2026-03-01', 1000, true],
+			['2026-04-01', 2, false]
+		]);
 		expect(await counter(o.id, '2026-03-01')).toBe(1000);
 		expect(await counter(o.id, '2026-04-01')).toBe(2);
 		expect(await records.reserveMany(db, { orgId: o.id, at: [] })).toEqual([]);

@@ -41,34 +41,25 @@ async function orgLimits(db: Tx, orgId: string) {
  * count passes the plan's monthly limit.
  */
 export async function reserve(tx: Tx, { orgId, at = new Date() }: { orgId: string; at?: Date }) {
-	const { timeZone, limit } = await orgLimits(tx, orgId);
-	const month = monthOf(at, timeZone);
-	// One statement: concurrent reserves serialise on the counter row instead of losing counts.
-	const [row] = await tx
-		.insert(recordCounters)
-		.values({ orgId, month, count: 1 })
-		.onConflictDoUpdate({
-			target: [recordCounters.orgId, recordCounters.month],
-			set: { count: sql`${recordCounters.count} + 1` }
-		})
-		.returning({ count: recordCounters.count });
-	const count = row!.count;
-	return { month, count, limit, overLimit: limit !== null && count > limit };
+	const [one] = await reserveMany(tx, { orgId, at: [at] });
+	return one!;
 }
 
 /**
  * `reserve` for several new records at once (a flush of cards made offline, a board's first
  * projection): one statement per month instead of two per record. Records are counted in the
  * order given, so the ones past the limit are the last of their month, as one `reserve` each
- * would have made them. Returns whether each is over the limit, in the same order.
+ * would have made them. Returns each record's month, its count and whether it is over the limit,
+ * in the same order.
  */
 export async function reserveMany(tx: Tx, { orgId, at }: { orgId: string; at: readonly Date[] }) {
 	if (at.length === 0) return [];
 	const { timeZone, limit } = await orgLimits(tx, orgId);
 	const months = at.map((d) => monthOf(d, timeZone));
-	const overLimit: boolean[] = [];
+	const counted: { month: string; count: number; limit: number | null; overLimit: boolean }[] = [];
 	for (const month of new Set(months)) {
 		const n = months.filter((m) => m === month).length;
+		// One statement: concurrent reserves serialise on the counter row instead of losing counts.
 		const [row] = await tx
 			.insert(recordCounters)
 			.values({ orgId, month, count: n })
@@ -82,10 +73,10 @@ export async function reserveMany(tx: Tx, { orgId, at }: { orgId: string; at: re
 		months.forEach((m, i) => {
 			if (m !== month) return;
 			count += 1;
-			overLimit[i] = limit !== null && count > limit;
+			counted[i] = { month, count, limit, overLimit: limit !== null && count > limit };
 		});
 	}
-	return overLimit;
+	return counted;
 }
 
 /** The month's count so far, without counting anything; `full` when the next would be over. */

@@ -144,7 +144,7 @@ export async function projectShard(
 		// made offline after the month was full is kept and flagged, never refused (issue 4).
 		const created = createdDealIds.map((id) => present.find((r) => r.id === id)!);
 		const over = await records.reserveMany(tx, { orgId, at: created.map((r) => r.createdAt) });
-		const flagged = created.filter((_, i) => over[i]).map((r) => r.id);
+		const flagged = created.filter((_, i) => over[i]!.overLimit).map((r) => r.id);
 		await repo.flagOverLimit(tx, { ids: flagged });
 		const deleted = await repo.deleteDeals(tx, { pipelineId, ownerId, ids: gone });
 		// What won deals still owe (receivables R14): a win, a change to a won deal, a win undone.
