@@ -236,9 +236,11 @@ export async function insertEvents(
 	const created = events.filter((e) => e.kind === 'created');
 	const others = events.filter((e) => e.kind !== 'created');
 	// Fixed statement text, as in upsertDeals; ids are made here (uuidv7, in entry order).
+	// One array parameter per column of a chunk of entries.
+	const columnsOf = (part: DealEventRow[]) => (f: (e: DealEventRow) => string | number | null) =>
+		sql.param(part.map((e) => asText(f(e))));
 	for (const part of chunks(others, CHUNK)) {
-		const col = (f: (e: DealEventRow) => string | number | null) =>
-			sql.param(part.map((e) => asText(f(e))));
+		const col = columnsOf(part);
 		await tx.execute(sql`
 			insert into ${dealEvents} (id, org_id, deal_id, kind, from_value, to_value, note, amount, owner_id, actor_id)
 			select * from unnest(
@@ -252,8 +254,7 @@ export async function insertEvents(
 	// (a board's first projection, or a sync of cards made offline, creates dozens at once).
 	const inserted = new Set<string>();
 	for (const part of chunks(created, CHUNK)) {
-		const col = (f: (e: DealEventRow) => string | number | null) =>
-			sql.param(part.map((e) => asText(f(e))));
+		const col = columnsOf(part);
 		const rows = await tx.execute<{ deal_id: string }>(sql`
 			insert into ${dealEvents} (id, org_id, deal_id, kind, to_value, amount, owner_id, actor_id)
 			select t.id, t.org_id, t.deal_id, 'created', t.to_value, t.amount, t.owner_id, u.id
