@@ -31,7 +31,7 @@ export function createDocLocks(
 	function connection() {
 		if (!sql) {
 			// The parsed options of the app's client (host and port lists, password) as given.
-			sql = postgres({
+			const created: postgres.Sql = postgres({
 				host: o.host,
 				port: o.port,
 				database: o.database,
@@ -43,10 +43,13 @@ export function createDocLocks(
 				max_lifetime: null,
 				onnotice: () => {},
 				onclose: () => {
-					fresh = true;
+					// Only the current connection's loss matters: one dropped after a failed call may
+					// close after its successor took the locks, which must not take them twice.
+					if (sql === created) fresh = true;
 				},
 				connection: { application_name: 'chot-doc-locks' }
 			} as unknown as postgres.Options<Record<string, never>>);
+			sql = created;
 			fresh = true;
 		}
 		return sql;
