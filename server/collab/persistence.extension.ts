@@ -1,11 +1,13 @@
 import {
 	Connection,
+	type Document,
 	IncomingMessage,
 	MessageType,
 	type Extension,
 	type beforeHandleMessagePayload,
 	type onLoadDocumentPayload
 } from '@hocuspocus/server';
+import { inArray } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { STALE_GENERATION } from '$lib/board/doc';
 import { isOrigin } from '$lib/board/origin';
@@ -13,6 +15,7 @@ import { isStale, refersToUnknown } from '$lib/server/collab/generations';
 import { createDocLocks } from '$lib/server/collab/locks';
 import * as collabLog from '$lib/server/collab/log';
 import type { Db } from '$lib/server/db';
+import { collabDocuments } from '$lib/server/db/schema';
 import type { Logger } from '$lib/server/log';
 import type { CollabContext } from './auth.extension';
 import { isLogged } from './direct';
@@ -42,12 +45,17 @@ const REDIS_ORIGIN = '__hocuspocus__redis__origin__';
  * step 1 lacks the founder, or an update refers to items this generation never had) is closed
  * with the reason STALE_GENERATION before anything of it is applied or logged, and before it is
  * sent anything: it rebases its copy through the board's rebase endpoint and starts afresh.
+ * When the lock connection was lost and its locks are taken again, every document held through
+ * the gap is checked: one rewritten meanwhile is evicted (all its connections closed as stale,
+ * every later message refused the same way until it unloads), so the older copy in memory is
+ * served for at most a heartbeat, not until it happens to unload.
  */
 export function persistenceExtension({
 	db,
 	logDb = db,
 	log,
 	compactAfter = 500,
+	lockHeartbeatMs,
 	requestCompaction
 }: {
 	db: Db;
@@ -57,19 +65,29 @@ export function persistenceExtension({
 	log: Logger;
 	/** Log rows of one document after which a compaction is requested. */
 	compactAfter?: number;
+	/** How often the document locks' connection is checked (locks.ts). */
+	lockHeartbeatMs?: number;
 	requestCompaction: (docName: string) => Promise<unknown>;
 }) {
 	// Every log write goes through one group-committing writer (log.ts), the server's own too.
 	const writer = collabLog.createLogWriter(logDb);
-	const locks = createDocLocks(db.$client);
+	const locks = createDocLocks(db.$client, {
+		heartbeatMs: lockHeartbeatMs,
+		onRetaken: (docNames) => {
+			evictRewritten(docNames).catch((err: unknown) =>
+				log.error({ err, docNames }, 'could not check the generations of re-locked documents')
+			);
+		}
+	});
 	// Per loaded document: log rows written since its last compaction request, server-side
-	// writes still in flight, and the generation loaded.
+	// writes still in flight, the generation loaded, and whether it was found rewritten under it.
 	type Loaded = {
 		logged: number;
 		pending: Set<Promise<unknown>>;
 		generation: number;
 		founder: number | null;
-		doc: Y.Doc;
+		doc: Document;
+		evicted: boolean;
 	};
 	const docs = new Map<string, Loaded>();
 	// Connections found holding an older generation: nothing more of theirs is handled.
@@ -93,6 +111,30 @@ export function persistenceExtension({
 		if (state.logged >= compactAfter) {
 			state.logged = 0;
 			compactLater(docName);
+		}
+	}
+
+	// A rewrite may have slipped in while the locks were lost (locks.ts): a document whose stored
+	// generation moved past the loaded one is closed for everyone, as a stale replica would be.
+	// Its clients rebase and reload; what was logged against the older generation meanwhile is
+	// rebased by the next compaction. It stays refused until Hocuspocus unloads it (server-side
+	// writers still open keep it a moment longer; their rows are rebased the same way).
+	async function evictRewritten(docNames: string[]) {
+		const rows = await db
+			.select({ name: collabDocuments.name, generation: collabDocuments.generation })
+			.from(collabDocuments)
+			.where(inArray(collabDocuments.name, docNames));
+		for (const { name, generation } of rows) {
+			const state = docs.get(name);
+			if (!state || state.evicted || generation === state.generation) continue;
+			state.evicted = true;
+			log.warn(
+				{ documentName: name, loaded: state.generation, stored: generation },
+				'a document was rewritten while its lock was lost: closing its connections'
+			);
+			for (const connection of state.doc.getConnections()) {
+				connection.close({ code: 4409, reason: STALE_GENERATION });
+			}
 		}
 	}
 
@@ -129,7 +171,8 @@ export function persistenceExtension({
 				pending: new Set<Promise<unknown>>(),
 				generation: loaded.generation,
 				founder: loaded.founder,
-				doc: document
+				doc: document,
+				evicted: false
 			};
 			docs.set(documentName, state);
 			document.on('update', (update: Uint8Array, origin: unknown) => {
@@ -164,8 +207,8 @@ export function persistenceExtension({
 			update: data,
 			context
 		}: beforeHandleMessagePayload) {
-			if (stale.has(connection)) throw staleGeneration();
 			const state = docs.get(documentName);
+			if (stale.has(connection) || state?.evicted) throw staleGeneration();
 			const message = syncMessage(data);
 			if (!message) return;
 			// Before anything is sent back: a stale replica must not be given this generation.

@@ -20,10 +20,23 @@ import { connect } from './collab-client';
  * (`changeDoc`). A socket's user comes from a `user=<id>` cookie; the app's upgrade checks
  * sessions, which the access specs cover.
  */
-export async function collabStack({ db, flushAfterMs = 50 }: { db: Db; flushAfterMs?: number }) {
+export async function collabStack({
+	db,
+	flushAfterMs = 50,
+	lockHeartbeatMs
+}: {
+	db: Db;
+	flushAfterMs?: number;
+	lockHeartbeatMs?: number;
+}) {
 	const log = createLogger({ level: 'silent' });
 	const changeDoc: Runtime['changeDoc'] = (name, fn) => writer(name, fn);
-	const persistence = persistenceExtension({ db, log, requestCompaction: async () => {} });
+	const persistence = persistenceExtension({
+		db,
+		log,
+		lockHeartbeatMs,
+		requestCompaction: async () => {}
+	});
 	const projection = projectionExtension({ db, log, changeDoc, flushAfterMs, retryAfterMs: 200 });
 	const activities = activitiesExtension({ db, log, flushAfterMs });
 	const lastContact = lastContactExtension({ db, log, changeDoc, flushAfterMs });

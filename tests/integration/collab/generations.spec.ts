@@ -20,7 +20,9 @@ import { createOwnerBoard, createUser } from '../../support/factories';
 // current generation through the rebase, once.
 
 const { db, client } = await testDb();
-const stack = await collabStack({ db });
+// The document locks' connection is checked every 2 s (5 s in the app): the lost-lock spec
+// below waits for that check.
+const stack = await collabStack({ db, lockHeartbeatMs: 2000 });
 afterAll(() => stack.stop());
 
 const { owner, pipelineId, shardName } = await createOwnerBoard(db);
@@ -197,5 +199,74 @@ describe('generations', () => {
 				{ docName: shardName, state: new Uint8Array([1, 2, 3]), userId: owner.id }
 			)
 		).rejects.toMatchObject({ code: 'invalid' });
+	});
+});
+
+describe('a rewrite while the lock was lost', () => {
+	it('[B23] evicts the older copy once the lock is taken again, keeping the edits made meanwhile', async () => {
+		const board = await createOwnerBoard(db, { name: 'Phạm Quốc Bảo' });
+		const by = { kind: 'user', userId: board.owner.id } as const;
+		const p = await stack.open(board.owner.id, pipelineDocName(board.pipelineId));
+		const stageIds = readStages(p.doc).map((s) => s.id);
+		const live = await stack.open(board.owner.id, board.shardName);
+		const scope = { pipelineDoc: p.doc, dealDoc: live.doc };
+		const mine: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const id = uuidv7();
+			mine.push(id);
+			createDeal(
+				scope,
+				{ id, title: `Cơ hội ${i}`, stageId: stageIds[0]!, ownerId: board.owner.id },
+				by
+			);
+		}
+		for (let i = 0; i < 600; i++) {
+			moveDeal(
+				scope,
+				{ dealId: mine[(i * 7) % 20]!, toStageId: stageIds[i % stageIds.length]! },
+				by
+			);
+		}
+		await acked(live.provider);
+
+		// The instance's lock connection dies; before its next heartbeat takes the locks again, a
+		// compaction finds the shard unlocked and rewrites it under the loaded copy.
+		await client`
+			select pg_terminate_backend(pid) from pg_stat_activity
+			where application_name = 'chot-doc-locks' and datname = current_database()`;
+		await expect
+			.poll(async () => (await compact(db, { docName: board.shardName, rewrite })).generation, {
+				timeout: 1500
+			})
+			.toBe(1);
+		// An edit in the gap goes to the older copy and is logged against generation 0.
+		setStar(live.doc, { dealId: mine[0]!, starred: true }, by);
+		await acked(live.provider);
+
+		// Once the locks are back, the stale copy is closed for its client, and the document
+		// unloads even though the client never left on its own.
+		const closed = await Promise.race([
+			live.docClosed,
+			new Promise((resolve) => setTimeout(() => resolve('still open after 8 s'), 8000))
+		]);
+		expect(closed).toBe('stale-generation');
+		await expect
+			.poll(() => stack.hocuspocus.documents.has(board.shardName), { timeout: 5000 })
+			.toBe(false);
+		expect(stack.hocuspocus.documents.has(pipelineDocName(board.pipelineId))).toBe(true);
+
+		// The client rebases as the board page does; the next load carries the gap's row forward.
+		await rebaseReplica(
+			{ db, changeDoc: stack.changeDoc },
+			{ docName: board.shardName, state: Y.encodeStateAsUpdate(live.doc), userId: board.owner.id }
+		);
+		const fresh = await stack.open(board.owner.id, board.shardName);
+		expect(cards(fresh.doc)).toEqual(cards(live.doc));
+		expect(cards(fresh.doc)[mine[0]!]!.starred).toBe(true);
+		expect(Object.keys(cards(fresh.doc))).toHaveLength(20);
+		expect([...fresh.doc.store.clients.keys()]).not.toContain(live.doc.clientID);
+		p.destroy();
+		live.destroy();
+		fresh.destroy();
 	});
 });

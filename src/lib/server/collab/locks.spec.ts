@@ -8,7 +8,11 @@ import { DOC_LOCK_CLASS } from './log';
 // is lost, so a rewrite cannot slip under a loaded document for longer than a heartbeat.
 
 const { client } = await testDb();
-const locks = createDocLocks(client, { heartbeatMs: 100 });
+const retaken: string[][] = [];
+const locks = createDocLocks(client, {
+	heartbeatMs: 100,
+	onRetaken: (docNames) => retaken.push(docNames)
+});
 afterAll(() => locks.close());
 
 // Backends of this database holding a shared document lock, one row per lock.
@@ -42,6 +46,8 @@ it('holds a lock per hold, gives each back, and takes them again after its conne
 			return now.length === 2 && !now.includes(first!);
 		})
 		.toBe(true);
+	// Its holder is told which documents went unlocked for a moment (and only then).
+	await expect.poll(() => retaken).toEqual([['deals:a:b', 'deals:a:c']]);
 
 	await locks.release('deals:a:b');
 	expect(await holders()).toHaveLength(2);

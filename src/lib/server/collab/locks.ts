@@ -14,12 +14,23 @@ import { DOC_LOCK_CLASS } from './log';
  * new connection and first takes every held lock again. A call that fails or takes longer than
  * `timeoutMs` drops the connection, so a stuck one cannot hold up every document load. Between a
  * loss and the next call, a rewrite may slip under a loaded document; its log rows carry the older
- * generation and are rebased by the next compaction, so nothing is lost (architecture.md ›
- * Growth).
+ * generation and are rebased by the next compaction, so nothing is lost, and `onRetaken` is told
+ * which documents were held through the gap, so the holder can check whether one of them moved
+ * on to a newer generation meanwhile (architecture.md › Growth).
  */
 export function createDocLocks(
 	client: postgres.Sql,
-	{ heartbeatMs = 5000, timeoutMs = 15_000 } = {}
+	{
+		heartbeatMs = 5000,
+		timeoutMs = 15_000,
+		onRetaken = () => {}
+	}: {
+		heartbeatMs?: number;
+		timeoutMs?: number;
+		/** Called, outside the lock calls' queue, with the documents whose locks were lost and taken
+		 * again (some may have been released by the time it runs). */
+		onRetaken?: (docNames: string[]) => void;
+	} = {}
 ) {
 	const o = client.options;
 	let sql: postgres.Sql | null = null;
@@ -67,9 +78,12 @@ export function createDocLocks(
 				(async () => {
 					if (fresh) {
 						fresh = false;
+						const retaken = [...held.keys()];
 						for (const [docName, count] of held) {
 							for (let i = 0; i < count; i++) await lock(s, docName);
 						}
+						// Not awaited: the check may unload documents, whose release queues behind this.
+						if (retaken.length > 0) setImmediate(() => onRetaken(retaken));
 					}
 					await task(s);
 				})(),

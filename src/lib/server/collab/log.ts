@@ -408,6 +408,11 @@ async function rebaseLateRows(
 		rows
 	}: { docName: string; doc: Y.Doc; rows: { update: Uint8Array; generation: number }[] }
 ) {
+	if (rows.length === 0) return;
+	// A rebase request holds the archive row while its change is written, which may load this
+	// document; should that load land here, waiting for ever would hold both. Failing instead
+	// fails the load and the request, which let go and are tried again.
+	await tx.execute(sql`set local lock_timeout = '10s'`);
 	const generations = [...new Set(rows.map((r) => r.generation))];
 	for (const generation of generations) {
 		const updates = rows.filter((r) => r.generation === generation).map((r) => r.update);

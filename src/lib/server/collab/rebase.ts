@@ -62,6 +62,10 @@ export async function rebaseReplica(
 		});
 		return { written };
 	}
+	// Loaded first, outside the transaction: loading rebases log rows left by an instance that
+	// held an older generation (log.ts › loadInto), which locks the archive row this transaction
+	// is about to lock, so a load from inside it would wait for itself.
+	await rt.changeDoc(docName, () => 0);
 	// The archive row stays locked until the change is in the log: rebases of one generation
 	// run one after another, and one that fails leaves the archive as it was.
 	return rt.db.transaction(async (tx) => {
