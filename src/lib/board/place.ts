@@ -48,18 +48,15 @@ export function place(
 		// Both neighbours given (a drop between two cards): no column scan needed.
 		lo = neighbour(docs, after, 'after');
 		hi = neighbour(docs, before, 'before');
+	} else if (after !== undefined) {
+		lo = neighbour(docs, after, 'after');
+		hi = nearest(docs, resolve, stageId, dealId, { above: lo });
+	} else if (before !== undefined) {
+		hi = neighbour(docs, before, 'before');
+		lo = nearest(docs, resolve, stageId, dealId, { below: hi });
 	} else {
-		const column = columnSpots(docs, resolve, stageId, dealId);
-		if (after !== undefined) {
-			lo = neighbour(docs, after, 'after');
-			hi = column.find((s) => compareOrder(s, lo!) > 0) ?? null;
-		} else if (before !== undefined) {
-			hi = neighbour(docs, before, 'before');
-			lo = column.findLast((s) => compareOrder(s, hi!) < 0) ?? null;
-		} else {
-			lo = column.at(-1) ?? null;
-			hi = null;
-		}
+		lo = nearest(docs, resolve, stageId, dealId, {});
+		hi = null;
 	}
 	for (const [s, field] of [
 		[lo, 'after'],
@@ -82,7 +79,7 @@ export function place(
 /** The last key of a column, to append after (e.g. moving deals off a deleted stage). */
 export function lastKey(scope: DealScope, stageId: string): string | null {
 	const { resolve } = stageIndex(scope.pipelineDoc);
-	return columnSpots(shards(scope), resolve, stageId, null).at(-1)?.order ?? null;
+	return nearest(shards(scope), resolve, stageId, null, {})?.order ?? null;
 }
 
 function shards(scope: DealScope): Y.Doc[] {
@@ -106,21 +103,33 @@ function neighbour(docs: readonly Y.Doc[], id: string, field: 'after' | 'before'
 	return s;
 }
 
-function columnSpots(
+/**
+ * In column `stageId` (every card but `exclude`): the first card above `above`, the last card
+ * below `below`, or with neither the column's last card. One pass over the shards' cards, no
+ * sort: a drop at the end of a 5,000-deal board's column reads each card's stage and, only for
+ * the column's cards, its order key.
+ */
+function nearest(
 	docs: readonly Y.Doc[],
 	resolve: (stageId: string) => string | null,
 	stageId: string,
-	exclude: string | null
-): Spot[] {
-	const seen = new Set<string>();
-	const out: Spot[] = [];
+	exclude: string | null,
+	{ above, below }: { above?: Spot; below?: Spot }
+): Spot | null {
+	// A card in several shards (for a moment while its owner changes) counts once.
+	const seen = docs.length > 1 ? new Set<string>() : null;
+	let best: Spot | null = null;
 	for (const doc of docs) {
 		for (const [id, card] of dealsMap(doc)) {
-			if (id === exclude || seen.has(id)) continue;
-			seen.add(id);
-			const s = { id, order: textOf(card.get('order')), stageId: textOf(card.get('stageId')) };
-			if (resolve(s.stageId) === stageId) out.push(s);
+			if (id === exclude || seen?.has(id)) continue;
+			seen?.add(id);
+			const cardStage = textOf(card.get('stageId'));
+			if (resolve(cardStage) !== stageId) continue;
+			const s = { id, order: textOf(card.get('order')), stageId: cardStage };
+			if (above ? compareOrder(s, above) <= 0 : below && compareOrder(s, below) >= 0) continue;
+			// Above a card: the lowest such; otherwise the highest.
+			if (!best || (above ? compareOrder(s, best) < 0 : compareOrder(s, best) > 0)) best = s;
 		}
 	}
-	return out.sort(compareOrder);
+	return best;
 }

@@ -91,6 +91,8 @@ export function stageIndex(pipelineDoc: Y.Doc): StageIndex {
 	const mergedInto = new Map(all.map((s) => [s.id, s.mergedInto]));
 	const first = stages[0]?.id ?? null;
 	const resolve = (stageId: string) => {
+		// Nearly every card names a shown stage: answered without following any chain.
+		if (shown.has(stageId)) return stageId;
 		const seen = new Set<string>();
 		for (let id: string | undefined = stageId; id !== undefined && !seen.has(id);) {
 			if (shown.has(id)) return id;
