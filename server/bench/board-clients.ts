@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { dealsMap, textOf } from '$lib/board/doc';
 import { moveDeal, updateDealFields } from '$lib/board/ops';
 import { Prng } from '$lib/board/testing/prng';
-import { inBatches, openSocket, withTimeout, type BenchSocket } from './collab-client';
+import { inBatches, openReader, openSocket, withTimeout } from './collab-client';
 import { progress } from './figures';
 
 // Live board clients for the fan-out and durability figures. They run in child processes (this
@@ -16,8 +16,10 @@ import { progress } from './figures';
 //
 // Per board: one writer socket (the shard's owner, a sales rep) making named ops on the deals
 // shard, and reader sockets (other members) on the same shard. Every Yjs update the writer sends
-// is identified by the writer's clock after it (Y.getState): a reader has received it once its
-// own copy of the document reaches that clock. The writer's acknowledgements (SyncStatus, which
+// is identified by the writer's clock before it (Y.getState), which is where the update's first
+// struct starts: a reader has received it once a broadcast starting at that clock or later
+// arrives. Readers only listen (collab-client.ts › openReader): they read that clock from the
+// frame's header on arrival and apply nothing. The writer's acknowledgements (SyncStatus, which
 // the server sends only after the update's row is committed to `collab_updates`) arrive in send
 // order, one per update, and are matched first in, first out.
 
@@ -243,7 +245,8 @@ function merge(a: ClientResult, b: ClientResult): ClientResult {
 // ---------------------------------------------------------------------------------------------
 // Client process side.
 
-type Sent = { at: number; clock: number; measured: boolean };
+type Sent = { at: number; before: number; measured: boolean };
+type Closable = { closed: boolean; destroy(): void };
 
 async function clientMain() {
 	// The bench is gone (finished, failed or interrupted): so is this process.
@@ -264,7 +267,7 @@ async function clientMain() {
 	const send = (m: ChildMessage) =>
 		new Promise<void>((r) => process.send!(m, undefined, {}, () => r()));
 
-	const sockets: BenchSocket[] = [];
+	const sockets: Closable[] = [];
 	try {
 		const setup = await next('setup');
 		const boards = await inBatches(setup.boards, 10, (b) => connectBoard(setup.origin, b, sockets));
@@ -286,14 +289,24 @@ async function clientMain() {
 	process.exit(0);
 }
 
-async function connectBoard(origin: string, board: LiveBoard, sockets: BenchSocket[]) {
+async function connectBoard(origin: string, board: LiveBoard, sockets: Closable[]) {
 	const writerSocket = openSocket({ origin, token: board.writer.token });
 	sockets.push(writerSocket);
 	const writer = writerSocket.attach(board.docName);
 	const readers = board.readerTokens.map((token) => {
-		const socket = openSocket({ origin, token });
+		const reader = {
+			onUpdate: (_client: number, _clock: number) => {},
+			synced: Promise.resolve()
+		};
+		const socket = openReader({
+			origin,
+			token,
+			documentName: board.docName,
+			onUpdate: (client, clock) => reader.onUpdate(client, clock)
+		});
 		sockets.push(socket);
-		return socket.attach(board.docName);
+		reader.synced = socket.synced;
+		return reader;
 	});
 	await withTimeout(
 		Promise.all([writer.synced, ...readers.map((r) => r.synced)]),
@@ -318,7 +331,7 @@ async function connectBoard(origin: string, board: LiveBoard, sockets: BenchSock
 async function run(
 	setup: Setup,
 	boards: Awaited<ReturnType<typeof connectBoard>>[],
-	sockets: BenchSocket[]
+	sockets: Closable[]
 ): Promise<ClientResult> {
 	const prng = new Prng(setup.seed);
 	const fanout: number[] = [];
@@ -331,9 +344,11 @@ async function run(
 		const doc = writer.doc;
 		const sent: Sent[] = [];
 		// Every update the writer's document emits is one message to the server.
+		let clock = Y.getState(doc.store, doc.clientID);
 		doc.on('update', (_u: Uint8Array, origin: unknown) => {
 			if (origin === writer.provider) return;
-			sent.push({ at: sendingAt, clock: Y.getState(doc.store, doc.clientID), measured: measuring });
+			sent.push({ at: sendingAt, before: clock, measured: measuring });
+			clock = Y.getState(doc.store, doc.clientID);
 		});
 		let acked = 0;
 		let unsynced = writer.provider.unsyncedChanges;
@@ -347,14 +362,14 @@ async function run(
 		});
 		const received = readers.map((r) => {
 			const state = { next: 0 };
-			r.doc.on('update', () => {
+			r.onUpdate = (client, from) => {
+				if (client !== doc.clientID) return;
 				const now = performance.now();
-				const clock = Y.getState(r.doc.store, doc.clientID);
-				while (state.next < sent.length && sent[state.next]!.clock <= clock) {
+				while (state.next < sent.length && sent[state.next]!.before <= from) {
 					const s = sent[state.next++]!;
 					if (s.measured) fanout.push(now - s.at);
 				}
-			});
+			};
 			return state;
 		});
 		const origin = { kind: 'user', userId: board.writer.userId } as const;

@@ -441,6 +441,7 @@ async function fanoutFigure({
 			(main ? '' : `beside board.fanout_p99_ms (no target at this rate), `) +
 			`over ${boards.length} deals shards of ${FANOUT.dealsPerShard} deals (70% moves, 30% amount edits, named ops), ` +
 			`each with 1 writer + ${readers} readers on their own WebSockets (${boards.length * (readers + 1)} sockets, ` +
+			`readers timing each update's frame on arrival without applying it, ` +
 			`${FANOUT.teams} organisations); includes the server's log insert before it applies and broadcasts; ` +
 			`acks p95 at this load ${fmt(percentile(r.acks, 95))} ms; ` +
 			`the deals table at most ${behindMs === null ? 'n/a' : `${behindMs} ms`} behind the documents (/metrics every 250 ms)` +
