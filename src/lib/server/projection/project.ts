@@ -142,7 +142,8 @@ export async function projectShard(
 		);
 		// Each new deal counts against the plan's monthly records, once (its first `created`). One
 		// made offline after the month was full is kept and flagged, never refused (issue 4).
-		const created = createdDealIds.map((id) => present.find((r) => r.id === id)!);
+		const byId = new Map(present.map((r) => [r.id, r]));
+		const created = createdDealIds.map((id) => byId.get(id)!);
 		const over = await records.reserveMany(tx, { orgId, at: created.map((r) => r.createdAt) });
 		const flagged = created.filter((_, i) => over[i]!.overLimit).map((r) => r.id);
 		await repo.flagOverLimit(tx, { ids: flagged });
