@@ -132,9 +132,7 @@ export function persistenceExtension({
 				{ documentName: name, loaded: state.generation, stored: generation },
 				'a document was rewritten while its lock was lost: closing its connections'
 			);
-			for (const connection of state.doc.getConnections()) {
-				connection.close({ code: 4409, reason: STALE_GENERATION });
-			}
+			for (const connection of state.doc.getConnections()) connection.close(staleGeneration());
 		}
 	}
 
