@@ -1,5 +1,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
+import { IncomingMessage, MessageType, OutgoingMessage } from '@hocuspocus/server';
 import WebSocket from 'ws';
+import { writeSyncStep1 } from 'y-protocols/sync';
 import * as Y from 'yjs';
 
 // The bench's own provider client (the same idea as tests/support/collab-client.ts): a real
@@ -135,31 +137,37 @@ export function openReader({
 	let closed = false;
 	const synced = new Promise<void>((resolve, reject) => {
 		ws.on('open', () => {
-			const name = varString(documentName);
 			// Auth with the cookie's session (an empty token, as the board page sends), then sync step 1.
-			ws.send(Buffer.concat([name, varUint(MESSAGE.auth), varUint(0), varString('')]));
-			ws.send(Buffer.concat([name, varUint(MESSAGE.sync), varUint(0), varUint(1), varUint(0)]));
+			const auth = new IncomingMessage(new Uint8Array());
+			auth.writeVarString(documentName);
+			auth.writeVarUint(MessageType.Auth);
+			auth.writeVarUint(AUTH_TOKEN);
+			auth.writeVarString('');
+			ws.send(auth.toUint8Array());
+			const step1 = new OutgoingMessage(documentName).createSyncMessage();
+			writeSyncStep1(step1.encoder, new Y.Doc());
+			ws.send(step1.toUint8Array());
 		});
 		ws.on('close', (code, reason) => {
 			closed = true;
 			reject(new Error(`${documentName}: socket closed (${code} ${reason.toString()})`));
 		});
 		ws.on('message', (data: Buffer) => {
-			const r = new Reader(data);
-			if (r.string() !== documentName) return;
-			const type = r.uint();
-			if (type === MESSAGE.auth && r.uint() === 1) {
-				reject(new Error(`${documentName}: authentication failed: ${r.string()}`));
-			} else if (type === MESSAGE.sync || type === MESSAGE.syncReply) {
-				const kind = r.uint();
-				if (kind === 1) resolve();
-				if (kind !== 2) return;
+			const message = new IncomingMessage(data);
+			if (message.readVarString() !== documentName) return;
+			const type = message.readVarUint();
+			if (type === MessageType.Auth && message.readVarUint() === AUTH_DENIED) {
+				reject(new Error(`${documentName}: authentication failed: ${message.readVarString()}`));
+			} else if (type === MessageType.Sync || type === MessageType.SyncReply) {
+				const kind = message.readVarUint();
+				if (kind === SYNC_STEP_2) resolve();
+				if (kind !== SYNC_UPDATE) return;
 				// A Yjs v1 update: number of clients, then for the first one its number of structs,
 				// its id and the clock its first struct starts at.
-				const update = new Reader(r.bytes());
-				if (update.uint() === 0) return;
-				update.uint();
-				onUpdate(update.uint(), update.uint());
+				const update = new IncomingMessage(message.readVarUint8Array());
+				if (update.readVarUint() === 0) return;
+				update.readVarUint();
+				onUpdate(update.readVarUint(), update.readVarUint());
 			}
 		});
 	});
@@ -172,45 +180,9 @@ export function openReader({
 	};
 }
 
-// Hocuspocus message types (@hocuspocus/server's MessageType).
-const MESSAGE = { sync: 0, auth: 2, syncReply: 4 } as const;
-
-function varUint(n: number) {
-	const out: number[] = [];
-	while (n > 0x7f) {
-		out.push(0x80 | (n % 0x80));
-		n = Math.floor(n / 0x80);
-	}
-	out.push(n);
-	return Buffer.from(out);
-}
-
-function varString(s: string) {
-	const bytes = Buffer.from(s, 'utf8');
-	return Buffer.concat([varUint(bytes.length), bytes]);
-}
-
-class Reader {
-	#pos = 0;
-	constructor(private readonly buf: Uint8Array) {}
-	uint() {
-		let n = 0;
-		let scale = 1;
-		for (;;) {
-			if (this.#pos >= this.buf.length) throw new Error('message ends inside a number');
-			const b = this.buf[this.#pos++]!;
-			n += (b & 0x7f) * scale;
-			if (b < 0x80) return n;
-			scale *= 0x80;
-		}
-	}
-	bytes() {
-		const len = this.uint();
-		const out = this.buf.subarray(this.#pos, this.#pos + len);
-		this.#pos += len;
-		return out;
-	}
-	string() {
-		return Buffer.from(this.bytes()).toString('utf8');
-	}
-}
+// y-protocols sync message types, and Hocuspocus's auth message types (@hocuspocus/common's
+// AuthMessageType, not a dependency of ours).
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+const AUTH_TOKEN = 0;
+const AUTH_DENIED = 1;
