@@ -7,10 +7,13 @@ export const name = queues.fanOutChanges;
 
 // Followers' notifications from deal_changes (notify/fanout.ts). Sent by the worker when the
 // triggers NOTIFY chot_deal_change (a few hundred ms after a change) and every minute as a
-// backstop, which also mails the batches whose 5-minute window has closed. 'stately': one
-// waiting and one running, so a burst of changes adds one run.
+// backstop, which also mails the batches whose 5-minute window has closed. 'short': one waiting,
+// so a burst of changes adds one run. Not 'stately' (one waiting, one retrying, one running): a
+// run expired in a killed worker while another already waited to be retried could not be retried
+// (the index admits one per state) and pg-boss failed it. Runs may overlap; they share the rows
+// with `skip locked`.
 export const queueOptions = {
-	policy: 'stately',
+	policy: 'short',
 	retryLimit: 5,
 	retryDelay: 2,
 	// A run is short (batches of 500 in their own transactions); a run whose worker died is
