@@ -66,12 +66,16 @@ export async function browserBench({
 					// On the board itself (not its preview), as the open left it.
 					await page.getByTestId('save-status').and(page.locator('[data-state="saved"]')).waitFor();
 					const frames = await dragFrames(page);
+					// At 60 Hz a frame is one vsync interval, 16.67 ms read with timer jitter, so
+					// the p95 cannot read below ~16.8 however light the frames; the frames longer
+					// than one and a half intervals (a skipped vsync) say whether any jank was seen.
+					const dropped = frames.filter((f) => f > 25).length;
 					report({
 						metric: 'board.drag_frame_p95_ms',
 						value: percentile(frames, 95),
 						unit: 'ms',
 						target: '<=16.7',
-						note: `${frames.length} frames (requestAnimationFrame deltas) while a card is dragged down and across a ${DEALS}-deal board, 1366×768, headless Chromium without GPU; p50 ${percentile(frames, 50).toFixed(1)} ms`
+						note: `${frames.length} frames (requestAnimationFrame deltas) while a card is dragged down and across a ${DEALS}-deal board, 1366×768, headless Chromium without GPU; p50 ${percentile(frames, 50).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; ${dropped} frames over 25 ms (a skipped vsync)`
 					});
 				}
 				await context.close();
