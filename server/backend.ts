@@ -14,7 +14,6 @@ import { authExtension } from './collab/auth.extension';
 import { createCollabWriter } from './collab/direct';
 import { handoverExtension } from './collab/handover.extension';
 import { limitsExtension } from './collab/limits.extension';
-import { noEchoExtension } from './collab/no-echo';
 import { activitiesExtension } from './collab/activities.extension';
 import { lastContactExtension } from './collab/last-contact.extension';
 import { persistenceExtension } from './collab/persistence.extension';
@@ -150,8 +149,6 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		const extensions: Extension[] = [
 			authExtension({ db }),
 			persistence,
-			// A client's own update is not sent back to it.
-			noEchoExtension(),
 			limits,
 			projection,
 			handover,

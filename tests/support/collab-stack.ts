@@ -6,7 +6,6 @@ import type * as Y from 'yjs';
 import { activitiesExtension } from '../../server/collab/activities.extension';
 import { createCollabWriter } from '../../server/collab/direct';
 import { lastContactExtension } from '../../server/collab/last-contact.extension';
-import { noEchoExtension } from '../../server/collab/no-echo';
 import { persistenceExtension } from '../../server/collab/persistence.extension';
 import { projectionExtension } from '../../server/collab/projection.extension';
 import type { Db } from '../../src/lib/server/db';
@@ -44,7 +43,7 @@ export async function collabStack({
 	const hocuspocus = new Hocuspocus({
 		name: 'test',
 		quiet: true,
-		extensions: [persistence, noEchoExtension(), projection, activities, lastContact]
+		extensions: [persistence, projection, activities, lastContact]
 	});
 	const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry), {
 		holdMs: 0
