@@ -1,8 +1,8 @@
-import PgBoss from 'pg-boss';
 import { afterAll, expect, it } from 'vitest';
 import { queues } from '../../../src/lib/server/jobs';
 import { createQueues } from '../../../server/workers';
 import { testDb } from '../../support/db';
+import { sender } from './jobs-support';
 
 // The queue policies as pg-boss applies them, against a real PostgreSQL. A run of
 // fan-out-changes dies (here: fails) while an earlier one waits to be retried, which a worker
@@ -10,15 +10,7 @@ import { testDb } from '../../support/db';
 // could not enter the retry state beside the first and pg-boss failed it with no retry at all.
 
 const { url } = await testDb();
-const boss = new PgBoss({
-	connectionString: url,
-	schema: 'pgboss',
-	max: 2,
-	supervise: false,
-	schedule: false
-});
-boss.on('error', () => {});
-await boss.start();
+const boss = await sender(url);
 await createQueues(boss);
 afterAll(() => boss.stop({ graceful: false, wait: true }));
 
