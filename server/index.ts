@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { readConfig } from '$lib/server/config';
 import { createLogger } from '$lib/server/log';
 import { startBackend } from './backend';
@@ -14,6 +15,9 @@ const log = createLogger({ level: config.logLevel });
 const started = performance.now();
 const backend = await startBackend({ config, log }).catch((err: unknown) => {
 	log.fatal({ err }, 'could not start');
+	// Also on stderr: whoever started the process may discard its stdout (Playwright's web
+	// server in CI does), and a failed start must still say why.
+	process.stderr.write(`chot: could not start: ${inspect(err)}\n`);
 	process.exit(1);
 });
 
