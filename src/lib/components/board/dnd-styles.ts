@@ -6,7 +6,8 @@ import { StyleSheetManager } from '@dnd-kit/dom';
 // board of ~2,500 elements in the bench's Chromium, against 0.7 ms for the same rules without
 // the layer (measured by adopting and removing each sheet on the demo board). Its rules only
 // match elements dnd-kit marks while dragging (`data-dnd-*`), so the sheet is adopted once,
-// when a manager first registers it, and kept: no drag adds or removes it.
+// when a manager first registers it, and kept: no drag adds or removes it. Every component with
+// a DragDropProvider calls this first (the board, the pipeline's stage list).
 //
 // The layer holds a reset of the browser's popover styles (background, border, padding …) for
 // the dragged element. Anonymous and adopted after the app's stylesheet, it came after
