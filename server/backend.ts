@@ -1,6 +1,4 @@
-import { Redis as RedisExtension } from '@hocuspocus/extension-redis';
 import { Hocuspocus, type Extension } from '@hocuspocus/server';
-import IORedis from 'ioredis';
 import PgBoss from 'pg-boss';
 import type { Config } from '$lib/server/config';
 import { commissionsDueNow } from '$lib/server/commissions/enqueue';
@@ -18,6 +16,7 @@ import { activitiesExtension } from './collab/activities.extension';
 import { lastContactExtension } from './collab/last-contact.extension';
 import { persistenceExtension } from './collab/persistence.extension';
 import { projectionExtension } from './collab/projection.extension';
+import { redisRelay } from './collab/relay';
 import { SocketRegistry } from './collab/sockets';
 import { createUpgradeHandler } from './collab/upgrade';
 import { seedDemoIfEmpty } from './seed-demo';
@@ -155,11 +154,10 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			activities,
 			lastContact
 		];
-		// Scale-out: instances share live documents through Redis pub/sub.
-		let redis: RedisExtension | undefined;
+		// Scale-out: instances share live documents through Redis pub/sub (relay.ts).
+		let redis: ReturnType<typeof redisRelay> | undefined;
 		if (config.redisUrl) {
-			const url = config.redisUrl;
-			redis = new RedisExtension({ createClient: () => new IORedis(url) });
+			redis = redisRelay({ url: config.redisUrl, generationOf: persistence.generationOf });
 			extensions.unshift(redis);
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });

@@ -277,6 +277,9 @@ export function persistenceExtension({
 			return track(writer.append({ ...entry, generation }));
 		},
 
+		/** The generation of a loaded document (the Redis relay's channel, relay.ts). */
+		generationOf: (docName: string) => docs.get(docName)?.generation,
+
 		/** Documents whose lock this instance holds (tests). */
 		heldLocks: () => locks.held(),
 
@@ -293,6 +296,7 @@ export function persistenceExtension({
 		close: () => locks.close()
 	} satisfies Extension & {
 		append(entry: collabLog.LogEntry): Promise<void>;
+		generationOf(docName: string): number | undefined;
 		heldLocks(): Map<string, number>;
 		logStats: { batches: number; rows: number };
 		drain(): Promise<void>;

@@ -8,6 +8,7 @@ import { createCollabWriter } from '../../server/collab/direct';
 import { lastContactExtension } from '../../server/collab/last-contact.extension';
 import { persistenceExtension } from '../../server/collab/persistence.extension';
 import { projectionExtension } from '../../server/collab/projection.extension';
+import { redisRelay } from '../../server/collab/relay';
 import type { Db } from '../../src/lib/server/db';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
@@ -23,11 +24,14 @@ import { connect } from './collab-client';
 export async function collabStack({
 	db,
 	flushAfterMs = 50,
-	lockHeartbeatMs
+	lockHeartbeatMs,
+	redisUrl
 }: {
 	db: Db;
 	flushAfterMs?: number;
 	lockHeartbeatMs?: number;
+	/** Shares live documents with other stacks through this Redis, as the app's instances do. */
+	redisUrl?: string;
 }) {
 	const log = createLogger({ level: 'silent' });
 	const changeDoc: Runtime['changeDoc'] = (name, fn) => writer(name, fn);
@@ -40,10 +44,13 @@ export async function collabStack({
 	const projection = projectionExtension({ db, log, changeDoc, flushAfterMs, retryAfterMs: 200 });
 	const activities = activitiesExtension({ db, log, flushAfterMs });
 	const lastContact = lastContactExtension({ db, log, changeDoc, flushAfterMs });
+	const redis = redisUrl
+		? redisRelay({ url: redisUrl, generationOf: persistence.generationOf })
+		: undefined;
 	const hocuspocus = new Hocuspocus({
 		name: 'test',
 		quiet: true,
-		extensions: [persistence, projection, activities, lastContact]
+		extensions: [...(redis ? [redis] : []), persistence, projection, activities, lastContact]
 	});
 	const writer = createCollabWriter(hocuspocus, (entry) => persistence.append(entry), {
 		holdMs: 0
@@ -85,6 +92,7 @@ export async function collabStack({
 			await lastContact.drain();
 			await persistence.drain();
 			await persistence.close();
+			await redis?.onDestroy();
 			await new Promise((resolve) => server.close(resolve));
 		}
 	};

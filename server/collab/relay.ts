@@ -1,0 +1,75 @@
+import { Redis } from '@hocuspocus/extension-redis';
+import IORedis from 'ioredis';
+
+// What of Hocuspocus's Redis extension this wraps (private in its types): how it names a
+// document's channel, and its handler of every message on a subscribed channel.
+type Internals = {
+	getKey(documentName: string): string;
+	pubKey(documentName: string): string;
+	subKey(documentName: string): string;
+	handleIncomingMessage(channel: Buffer, data: Buffer): Promise<void>;
+};
+
+/**
+ * Scale-out: instances share live documents through Redis pub/sub, on one channel per document
+ * and generation (architecture.md › Growth). Hocuspocus's Redis extension relays by the sync
+ * protocol: after a change an instance publishes its state vector, and every other instance
+ * holding the document answers with all that vector lacks. Between a copy of generation g (held
+ * by an instance whose lock connection dropped, until its next heartbeat evicts it) and a copy of
+ * g+1, that answer is the whole other generation: g's cards merged into g+1, where their old
+ * values can win, which is what generations exist to prevent. On separate channels the two never
+ * meet: g's clients are closed as stale and rebase, and what was logged against g is rebased by
+ * the next compaction. Generation 0 keeps the extension's own channel name, so during a rolling
+ * deploy instances of an older build still relay every document that was never rewritten.
+ */
+export function redisRelay({
+	url,
+	generationOf
+}: {
+	url: string;
+	/** The generation of a loaded document (the persistence extension's). */
+	generationOf: (documentName: string) => number | undefined;
+}) {
+	const redis = new Redis({ createClient: () => new IORedis(url) });
+	const internals = redis as unknown as Internals;
+	const base = internals.getKey.bind(redis);
+	// Each loaded document's channel, fixed when it loads; and every channel subscribed, with its
+	// document (a document that unloads and loads again as a newer generation has two for a moment).
+	const current = new Map<string, string>();
+	const subscribed = new Map<string, string>();
+	const channel = (documentName: string) => current.get(documentName) ?? base(documentName);
+	internals.pubKey = channel;
+	internals.subKey = channel;
+
+	// Only a message on the channel of the copy loaded now reaches it.
+	const handle = internals.handleIncomingMessage;
+	redis.sub.removeListener('messageBuffer', handle);
+	redis.sub.on('messageBuffer', (ch: Buffer, data: Buffer) => {
+		const name = String(ch);
+		const documentName = subscribed.get(name);
+		if (documentName === undefined || current.get(documentName) !== name) return;
+		return handle(ch, data);
+	});
+
+	const afterLoad = redis.afterLoadDocument.bind(redis);
+	redis.afterLoadDocument = (payload) => {
+		const generation = generationOf(payload.documentName) ?? 0;
+		const name = base(payload.documentName);
+		const ch = generation === 0 ? name : `${name}@g${generation}`;
+		current.set(payload.documentName, ch);
+		subscribed.set(ch, payload.documentName);
+		return afterLoad(payload);
+	};
+	redis.afterUnloadDocument = async ({ documentName, instance }) => {
+		// The extension skips this when the document has loaded again meanwhile; a channel of an
+		// older copy must still go.
+		const now = instance.documents.has(documentName) ? current.get(documentName) : undefined;
+		for (const [ch, name] of subscribed) {
+			if (name !== documentName || ch === now) continue;
+			subscribed.delete(ch);
+			await redis.sub.unsubscribe(ch);
+		}
+		if (now === undefined) current.delete(documentName);
+	};
+	return redis;
+}
