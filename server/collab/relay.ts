@@ -67,7 +67,9 @@ export function redisRelay({
 		for (const [ch, name] of subscribed) {
 			if (name !== documentName || ch === now) continue;
 			subscribed.delete(ch);
-			await redis.sub.unsubscribe(ch);
+			// Never throws: at shutdown the connection may be gone already, and with it every
+			// subscription (a rejection here ended a SIGTERMed server with exit code 1).
+			await redis.sub.unsubscribe(ch).catch(() => {});
 		}
 		if (now === undefined) current.delete(documentName);
 	};

@@ -1,4 +1,6 @@
+import { Hocuspocus } from '@hocuspocus/server';
 import { eq } from 'drizzle-orm';
+import IORedis from 'ioredis';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -6,6 +8,7 @@ import { dealsDocName, dealsMap, pipelineDocName, readStages } from '$lib/board/
 import { createDeal, moveDeal, setStar, updateDealFields } from '$lib/board/ops';
 import { compact } from '$lib/server/collab/log';
 import { collabDocuments } from '$lib/server/db/schema';
+import { redisRelay } from '../../../server/collab/relay';
 import { acked } from '../../support/collab-client';
 import { collabStack } from '../../support/collab-stack';
 import { testDb } from '../../support/db';
@@ -66,11 +69,12 @@ it('[B23] never relays between copies of different generations, and relays withi
 			timeout: 3000
 		})
 		.toBe(1);
-	const [{ founder }] = await db
+	const [row] = await db
 		.select({ founder: collabDocuments.founder })
 		.from(collabDocuments)
 		.where(eq(collabDocuments.name, board.shardName));
-	expect(founder).not.toBeNull();
+	const founder = row!.founder!;
+	expect(founder).toBeTypeOf('number');
 
 	// B loads the new generation; both copies are edited.
 	const onB = await b.open(board.owner.id, board.shardName);
@@ -105,4 +109,25 @@ it('[B23] never relays between copies of different generations, and relays withi
 	setStar(onB.doc, { dealId: ids[2]!, starred: true }, by);
 	expect(await seen).toBe(true);
 	expect(cards(again.doc)[ids[1]!]!.title).toBe('Hợp đồng bảo trì năm 2027');
+});
+
+it('subscribes a generation of its own, and lets a document unload once Redis is gone', async () => {
+	const name = `deals:${uuidv7()}:${uuidv7()}`;
+	const relay = redisRelay({ url: redis.url, generationOf: () => 3 });
+	const hocuspocus = new Hocuspocus({ name: 'relay', quiet: true, extensions: [relay] });
+	await hocuspocus.openDirectConnection(name);
+	const probe = new IORedis(redis.url);
+	try {
+		await expect
+			.poll(() => probe.pubsub('CHANNELS', `*${name}*`))
+			.toEqual([`hocuspocus:${name}@g3`]);
+	} finally {
+		probe.disconnect();
+	}
+	// At shutdown the Redis connections close before the last documents unload: their unsubscribe
+	// must not reject (an unhandled rejection ended a SIGTERMed server with exit code 1).
+	await relay.onDestroy();
+	await expect(
+		relay.afterUnloadDocument({ instance: { documents: new Map() } as never, documentName: name })
+	).resolves.toBeUndefined();
 });
