@@ -157,7 +157,11 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 		// Scale-out: instances share live documents through Redis pub/sub (relay.ts).
 		let redis: ReturnType<typeof redisRelay> | undefined;
 		if (config.redisUrl) {
-			redis = redisRelay({ url: config.redisUrl, generationOf: persistence.generationOf });
+			redis = redisRelay({
+				url: config.redisUrl,
+				generationOf: persistence.generationOf,
+				onError: (err) => log.warn({ err }, 'a collab relay message could not be published')
+			});
 			extensions.unshift(redis);
 		}
 		const hocuspocus = new Hocuspocus({ name: 'chot', quiet: true, extensions });

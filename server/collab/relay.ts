@@ -24,13 +24,36 @@ type Internals = {
  */
 export function redisRelay({
 	url,
-	generationOf
+	generationOf,
+	onError = () => {}
 }: {
 	url: string;
 	/** The generation of a loaded document (the persistence extension's). */
 	generationOf: (documentName: string) => number | undefined;
+	/** A relay message that could not be published while running (not at shutdown). */
+	onError?: (err: unknown) => void;
 }) {
 	const redis = new Redis({ createClient: () => new IORedis(url) });
+	let closing = false;
+	const destroy = redis.onDestroy.bind(redis);
+	redis.onDestroy = () => {
+		closing = true;
+		return destroy();
+	};
+	// A publish that fails is a relay message lost, as on a network drop: each later change
+	// publishes the instance's state vector again and the others answer with what it lacks. The
+	// extension leaves some of these promises floating (its answers to other instances), where a
+	// rejection ends the process: at shutdown, an answer to an instance that kept sending after
+	// the connections closed ("Connection is closed.") ended a SIGTERMed server with exit code 1.
+	const pub = redis.pub as unknown as {
+		publish(channel: string, message: Buffer): Promise<number>;
+	};
+	const publish = pub.publish.bind(pub);
+	pub.publish = (channel, message) =>
+		publish(channel, message).catch((err: unknown) => {
+			if (!closing) onError(err);
+			return 0;
+		});
 	const internals = redis as unknown as Internals;
 	const base = internals.getKey.bind(redis);
 	// Each loaded document's channel, fixed when it loads; and every channel subscribed, with its

@@ -125,8 +125,11 @@ it('subscribes a generation of its own, and lets a document unload once Redis is
 		probe.disconnect();
 	}
 	// At shutdown the Redis connections close before the last documents unload: their unsubscribe
-	// must not reject (an unhandled rejection ended a SIGTERMed server with exit code 1).
+	// must not reject, nor may a late publish (unhandled rejections ended SIGTERMed servers with exit
+	// code 1).
 	await relay.onDestroy();
+	// Hocuspocus's extension answers other instances without awaiting the publish.
+	await expect(relay.pub.publish(`hocuspocus:${name}@g3`, Buffer.from([0]))).resolves.toBe(0);
 	await expect(
 		relay.afterUnloadDocument({ instance: { documents: new Map() } as never, documentName: name })
 	).resolves.toBeUndefined();
