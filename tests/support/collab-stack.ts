@@ -12,7 +12,10 @@ import { redisRelay } from '../../server/collab/relay';
 import type { Db } from '../../src/lib/server/db';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
-import { connect } from './collab-client';
+import { v7 as uuidv7 } from 'uuid';
+import { pipelineDocName, readStages } from '../../src/lib/board/doc';
+import { createDeal, moveDeal } from '../../src/lib/board/ops';
+import { acked, connect } from './collab-client';
 
 /**
  * The app's collab server in the test process: a real Hocuspocus with the extensions that store
@@ -96,4 +99,37 @@ export async function collabStack({
 			await new Promise((resolve) => server.close(resolve));
 		}
 	};
+}
+
+export type CollabStack = Awaited<ReturnType<typeof collabStack>>;
+
+/**
+ * The owner's live copies of their board's pipeline and shard, the shard given 20 deals
+ * ("Cơ hội 0" …) moved 600 times between the stages: mostly history, so that a compaction with
+ * small thresholds rewrites it (SPEC B23). Resolves once the server has acknowledged all of it.
+ */
+export async function openGrownShard(
+	stack: CollabStack,
+	board: { owner: { id: string }; pipelineId: string; shardName: string }
+) {
+	const by = { kind: 'user', userId: board.owner.id } as const;
+	const pipeline = await stack.open(board.owner.id, pipelineDocName(board.pipelineId));
+	const stageIds = readStages(pipeline.doc).map((s) => s.id);
+	const shard = await stack.open(board.owner.id, board.shardName);
+	const scope = { pipelineDoc: pipeline.doc, dealDoc: shard.doc };
+	const ids: string[] = [];
+	for (let i = 0; i < 20; i++) {
+		const id = uuidv7();
+		ids.push(id);
+		createDeal(
+			scope,
+			{ id, title: `Cơ hội ${i}`, stageId: stageIds[0]!, ownerId: board.owner.id },
+			by
+		);
+	}
+	for (let i = 0; i < 600; i++) {
+		moveDeal(scope, { dealId: ids[(i * 7) % 20]!, toStageId: stageIds[i % stageIds.length]! }, by);
+	}
+	await acked(shard.provider);
+	return { pipeline, shard, ids, by };
 }

@@ -10,7 +10,7 @@ import { append, compact, loadInto } from '$lib/server/collab/log';
 import { rebaseReplica } from '$lib/server/collab/rebase';
 import { collabDocuments, collabGenerations, collabUpdates, deals } from '$lib/server/db/schema';
 import { acked } from '../../support/collab-client';
-import { collabStack } from '../../support/collab-stack';
+import { collabStack, openGrownShard } from '../../support/collab-stack';
 import { testDb } from '../../support/db';
 import { createOwnerBoard, createUser } from '../../support/factories';
 
@@ -205,29 +205,7 @@ describe('generations', () => {
 describe('a rewrite while the lock was lost', () => {
 	it('[B23] evicts the older copy once the lock is taken again, keeping the edits made meanwhile', async () => {
 		const board = await createOwnerBoard(db, { name: 'Phạm Quốc Bảo' });
-		const by = { kind: 'user', userId: board.owner.id } as const;
-		const p = await stack.open(board.owner.id, pipelineDocName(board.pipelineId));
-		const stageIds = readStages(p.doc).map((s) => s.id);
-		const live = await stack.open(board.owner.id, board.shardName);
-		const scope = { pipelineDoc: p.doc, dealDoc: live.doc };
-		const mine: string[] = [];
-		for (let i = 0; i < 20; i++) {
-			const id = uuidv7();
-			mine.push(id);
-			createDeal(
-				scope,
-				{ id, title: `Cơ hội ${i}`, stageId: stageIds[0]!, ownerId: board.owner.id },
-				by
-			);
-		}
-		for (let i = 0; i < 600; i++) {
-			moveDeal(
-				scope,
-				{ dealId: mine[(i * 7) % 20]!, toStageId: stageIds[i % stageIds.length]! },
-				by
-			);
-		}
-		await acked(live.provider);
+		const { pipeline: p, shard: live, ids: mine, by } = await openGrownShard(stack, board);
 
 		// The instance's lock connection dies; before its next heartbeat takes the locks again, a
 		// compaction finds the shard unlocked and rewrites it under the loaded copy.
