@@ -160,7 +160,7 @@ export async function startBackend({ config, log }: { config: Config; log: Logge
 			redis = redisRelay({
 				url: config.redisUrl,
 				generationOf: persistence.generationOf,
-				onError: (err) => log.warn({ err }, 'a collab relay message could not be published')
+				onError: (err) => log.warn({ err }, 'a collab relay message was lost')
 			});
 			extensions.unshift(redis);
 		}

@@ -30,7 +30,7 @@ export function redisRelay({
 	url: string;
 	/** The generation of a loaded document (the persistence extension's). */
 	generationOf: (documentName: string) => number | undefined;
-	/** A relay message that could not be published while running (not at shutdown). */
+	/** A relay message that could not be published (unless shutting down) or applied. */
 	onError?: (err: unknown) => void;
 }) {
 	const redis = new Redis({ createClient: () => new IORedis(url) });
@@ -71,7 +71,9 @@ export function redisRelay({
 		const name = String(ch);
 		const documentName = subscribed.get(name);
 		if (documentName === undefined || current.get(documentName) !== name) return;
-		return handle(ch, data);
+		// The extension's handler is async and its caller an event emitter: a message that fails
+		// to apply would otherwise be an unhandled rejection, which ends the process.
+		handle(ch, data).catch(onError);
 	});
 
 	const afterLoad = redis.afterLoadDocument.bind(redis);

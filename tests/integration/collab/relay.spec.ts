@@ -95,7 +95,12 @@ it('[B23] never relays between copies of different generations, and relays withi
 
 it('subscribes a generation of its own, and lets a document unload once Redis is gone', async () => {
 	const name = `deals:${uuidv7()}:${uuidv7()}`;
-	const relay = redisRelay({ url: redis.url, generationOf: () => 3 });
+	const errors: unknown[] = [];
+	const relay = redisRelay({
+		url: redis.url,
+		generationOf: () => 3,
+		onError: (e) => errors.push(e)
+	});
 	const hocuspocus = new Hocuspocus({ name: 'relay', quiet: true, extensions: [relay] });
 	await hocuspocus.openDirectConnection(name);
 	const probe = new IORedis(redis.url);
@@ -103,6 +108,14 @@ it('subscribes a generation of its own, and lets a document unload once Redis is
 		await expect
 			.poll(() => probe.pubsub('CHANNELS', `*${name}*`))
 			.toEqual([`hocuspocus:${name}@g3`]);
+		// A message that does not decode, from "another instance": reported, and the process
+		// lives on (an unhandled rejection would fail this run).
+		const other = Buffer.from('other', 'utf-8');
+		await probe.publish(
+			`hocuspocus:${name}@g3`,
+			Buffer.concat([Buffer.from([other.length]), other, Buffer.from([0xff, 0xff, 0xff])])
+		);
+		await expect.poll(() => errors.length).toBe(1);
 	} finally {
 		probe.disconnect();
 	}
