@@ -1,6 +1,7 @@
 import { Hocuspocus } from '@hocuspocus/server';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { v7 as uuidv7 } from 'uuid';
 import { WebSocketServer } from 'ws';
 import type * as Y from 'yjs';
 import { activitiesExtension } from '../../server/collab/activities.extension';
@@ -9,12 +10,11 @@ import { lastContactExtension } from '../../server/collab/last-contact.extension
 import { persistenceExtension } from '../../server/collab/persistence.extension';
 import { projectionExtension } from '../../server/collab/projection.extension';
 import { redisRelay } from '../../server/collab/relay';
+import { pipelineDocName, readStages } from '../../src/lib/board/doc';
+import { createDeal, moveDeal } from '../../src/lib/board/ops';
 import type { Db } from '../../src/lib/server/db';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
-import { v7 as uuidv7 } from 'uuid';
-import { pipelineDocName, readStages } from '../../src/lib/board/doc';
-import { createDeal, moveDeal } from '../../src/lib/board/ops';
 import { acked, connect } from './collab-client';
 
 /**

@@ -89,17 +89,14 @@ export async function boardDurabilityHarness({ instances }: { instances: number 
 	// With several instances they share the database and Redis, as in the README's "Several
 	// machines"; clients are spread over them, and only the first is killed.
 	const redis = INSTANCES > 1 ? await useRedis() : null;
-	const env: Record<string, string> = redis ? { REDIS_URL: redis.url } : {};
-	const app = await startApp({ env, ...(entry ? { entry: path.resolve(entry) } : {}) });
+	const options = {
+		env: (redis ? { REDIS_URL: redis.url } : {}) as Record<string, string>,
+		...(entry ? { entry: path.resolve(entry) } : {})
+	};
+	const app = await startApp(options);
 	const peers: Awaited<ReturnType<typeof startApp>>[] = [];
 	for (let i = 1; i < INSTANCES; i++) {
-		peers.push(
-			await startApp({
-				env,
-				databaseUrl: app.databaseUrl,
-				...(entry ? { entry: path.resolve(entry) } : {})
-			})
-		);
+		peers.push(await startApp({ ...options, databaseUrl: app.databaseUrl }));
 	}
 	const servers = [app, ...peers];
 	const figures: Record<string, number | string> = {
