@@ -163,16 +163,21 @@ export function rawUpload(
 				chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${declaredLength}`
 			];
 			socket.write(headers.join('\r\n') + '\r\n\r\n');
-			const piece = Buffer.alloc(64 * 1024, 0x41);
-			Buffer.from(head).copy(piece);
+			// Two buffers, never changed once written: a socket keeps a reference to what it has
+			// not sent yet.
+			const filler = Buffer.alloc(64 * 1024, 0x41);
+			const first = Buffer.from(filler);
+			Buffer.from(head).copy(first);
 			while (sent < sendBytes && sentBeforeAnswer === -1 && !socket.destroyed) {
-				const n = Math.min(piece.length, sendBytes - sent);
-				const data = piece.subarray(0, n);
+				const n = Math.min(filler.length, sendBytes - sent);
+				const data = (sent === 0 ? first : filler).subarray(0, n);
+				// Every part of a chunk is written whatever the first write says: `a && b && c` skipped
+				// the data when the size line filled the buffer, and the server then read a malformed
+				// body (HPE_STRICT "Expected LF after chunk data", answered 400 instead of 413).
 				const ok = chunked
-					? socket.write(`${n.toString(16)}\r\n`) && socket.write(data) && socket.write('\r\n')
+					? [`${n.toString(16)}\r\n`, data, '\r\n'].map((part) => socket.write(part)).every(Boolean)
 					: socket.write(data);
 				sent += n;
-				if (sent === n) piece.fill(0x41, 0, head.length);
 				// Paced: give the server time to read and answer between pieces.
 				await new Promise((r) => (ok ? setTimeout(r, 2) : socket.once('drain', r)));
 			}
