@@ -599,8 +599,23 @@ describe('inline customers', () => {
 			.from(customers)
 			.where(and(eq(customers.orgId, org.id), eq(customers.name, 'Chị Hoa')));
 		expect(same).toHaveLength(1);
-		// Typed inline, kept on the card as typed.
-		expect(dealsMap(board.scope(rep.id).dealDoc).get(secondDeal)?.get('customerName')).toBe('Hoa');
+		// The card shows the customer it now names (SPEC B24); the name typed on it is in the
+		// deal's history, changed by the server. The first card's name was the record's already.
+		await expect
+			.poll(() => dealsMap(board.scope(rep.id).dealDoc).get(secondDeal)?.get('customerName'))
+			.toBe('Chị Hoa');
+		const customerEvents = () =>
+			db
+				.select()
+				.from(dealEvents)
+				.where(
+					and(inArray(dealEvents.dealId, [firstDeal, secondDeal]), eq(dealEvents.kind, 'customer'))
+				);
+		await expect
+			.poll(async () =>
+				(await customerEvents()).map((e) => [e.dealId, e.fromValue, e.toValue, e.actorId])
+			)
+			.toEqual([[secondDeal, 'Hoa', 'Chị Hoa', null]]);
 		board.close();
 	});
 });

@@ -13,7 +13,7 @@ import {
 	stagesMap,
 	type BoardDocName
 } from '$lib/board/doc';
-import { updateDealFields } from '$lib/board/ops';
+import { followCustomer, updateDealFields } from '$lib/board/ops';
 import { isOrigin, type Origin } from '$lib/board/origin';
 import * as inlineCustomers from '$lib/server/customers/inline';
 import type { Db } from '$lib/server/db';
@@ -65,7 +65,8 @@ const SETTINGS = 'settings';
  *
  * After a deal shard's flush, a card with an inline customer (name, phone) and no customer id
  * gets one: the customer is found by phone or created (customers/inline.ts) and its id written
- * into the card with a named op, through Hocuspocus, like every server-side change.
+ * into the card with a named op, through Hocuspocus, like every server-side change; a customer
+ * found by phone also gives the card its name (SPEC B24).
  */
 export function projectionExtension({
 	db,
@@ -227,10 +228,16 @@ export function projectionExtension({
 		if (candidates.length === 0) return;
 		for (const c of candidates) t.resolving.add(c.row.id);
 		const work = (async () => {
-			const found: { row: DealRow; seenCustomerId: string | null; customerId: string }[] = [];
+			const found: {
+				row: DealRow;
+				seenCustomerId: string | null;
+				customerId: string;
+				name: string;
+				created: boolean;
+			}[] = [];
 			for (const c of candidates) {
 				try {
-					const { customerId } = await inlineCustomers.resolve(db, {
+					const resolved = await inlineCustomers.resolve(db, {
 						orgId,
 						dealId: c.row.id,
 						name: c.row.customerName,
@@ -238,7 +245,7 @@ export function projectionExtension({
 						ownerId: c.row.ownerId,
 						createdBy: attribution.get(c.row.id) ?? c.row.createdBy
 					});
-					found.push({ ...c, customerId });
+					found.push({ ...c, ...resolved });
 				} catch (err) {
 					log.warn({ err, dealId: c.row.id }, 'could not resolve an inline customer');
 				}
@@ -256,7 +263,17 @@ export function projectionExtension({
 						now.customerId !== f.seenCustomerId
 					)
 						continue;
-					updateDealFields(doc, { dealId: f.row.id, customerId: f.customerId }, INLINE_CUSTOMER);
+					// A customer made from the card has the card's name. An existing one keeps its own,
+					// and the card shows it from now on; the name typed stays in the deal's history,
+					// where the projection records the change (SPEC B24).
+					if (f.created)
+						updateDealFields(doc, { dealId: f.row.id, customerId: f.customerId }, INLINE_CUSTOMER);
+					else
+						followCustomer(
+							doc,
+							{ dealId: f.row.id, customerId: f.customerId, customerName: f.name },
+							INLINE_CUSTOMER
+						);
 				}
 			});
 		})()

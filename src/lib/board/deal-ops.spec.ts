@@ -4,6 +4,7 @@ import { dealsMap, readAllStages } from './doc';
 import {
 	createDeal,
 	deleteStage,
+	followCustomer,
 	moveDeal,
 	moveDealsFromDeletedStages,
 	removeDeal,
@@ -246,6 +247,35 @@ describe('fields, star, status, removal', () => {
 		expect(
 			refusal([b.dealDoc], () => updateDealFields(b.dealDoc, { dealId: id, title: '' }, user))
 		).toEqual({ code: 'required', field: 'title', updates: 0 });
+	});
+
+	it('[B24] follows a customer record: its id and name, updatedAt untouched, nothing when already so', () => {
+		const b = testBoard();
+		const id = b.deal('Rèm văn phòng', {
+			customerName: 'Anh Tuấn',
+			customerPhone: '0987654321',
+			at: 1000
+		});
+		const customerId = b.id();
+		const card = { dealId: id, customerId, customerName: 'Công ty CP Tuấn Phát' };
+		expect(updatesDuring([b.dealDoc], () => followCustomer(b.dealDoc, card, server))).toBe(1);
+		expect(readDeal(b.dealDoc, id)).toMatchObject({
+			customerId,
+			customerName: 'Công ty CP Tuấn Phát',
+			customerPhone: '+84987654321',
+			updatedAt: 1000
+		});
+		let again = true;
+		expect(
+			updatesDuring([b.dealDoc], () => (again = followCustomer(b.dealDoc, card, server)))
+		).toBe(0);
+		expect(again).toBe(false);
+		expect(
+			refusal([b.dealDoc], () => followCustomer(b.dealDoc, { ...card, customerName: '  ' }, server))
+		).toEqual({ code: 'required', field: 'customerName', updates: 0 });
+		expect(
+			refusal([b.dealDoc], () => followCustomer(b.dealDoc, { ...card, customerId: 'x' }, server))
+		).toEqual({ code: 'invalid_id', field: 'customerId', updates: 0 });
 	});
 
 	it('[B20] writes the amount reason with its amount only, and clears it on the next change', () => {

@@ -153,6 +153,28 @@ export function setStar(
 }
 
 /**
+ * Points a card at a customer record and shows the record's name (SPEC B24): the server does it
+ * when a typed phone turns out to be an existing customer's, when customers are merged, and when
+ * one is renamed. Not an edit of the deal, so `updatedAt` stays; writes nothing (and returns
+ * false) when the card already says so.
+ */
+export function followCustomer(
+	dealDoc: Y.Doc,
+	input: { dealId: string; customerId: string; customerName: string },
+	origin: Origin
+) {
+	const card = cardOf(dealDoc, input.dealId);
+	const customerId = v.uuid(input.customerId, 'customerId');
+	const name = v.text(input.customerName, 'customerName', v.limits.customerName);
+	if (card.get('customerId') === customerId && card.get('customerName') === name) return false;
+	dealDoc.transact(() => {
+		if (card.get('customerId') !== customerId) card.set('customerId', customerId);
+		if (card.get('customerName') !== name) card.set('customerName', name);
+	}, origin);
+	return true;
+}
+
+/**
  * Writes the ledger figures the server computed for a deal (SPEC B21): `paid` and `overdue`,
  * integer đồng ≥ 0. Server and job origins only; `updatedAt` is not touched (not an edit of the
  * deal). Writes nothing when both are already what they should be.

@@ -17,6 +17,7 @@ export {
 	updateDealFields,
 	setStar,
 	setStatus,
+	followCustomer,
 	setLedger,
 	setLastContact,
 	removeDeal,

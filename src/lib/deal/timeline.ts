@@ -3,9 +3,10 @@
 export type TimelineEntry = {
 	/**
 	 * `stage`: from/to are stage ids; `amount`: đồng as text; `status`: statuses (note = the lost
-	 * reason or standby date); `owner`: names; `file`: to = the file's name; `fileRemoved`: from.
+	 * reason or standby date); `owner`: names; `file`: to = the file's name; `fileRemoved`: from;
+	 * `customer`: the customer's names the card showed before and after, null for none (SPEC B24).
 	 */
-	kind: 'created' | 'stage' | 'amount' | 'status' | 'owner' | 'file' | 'fileRemoved';
+	kind: 'created' | 'stage' | 'amount' | 'status' | 'owner' | 'file' | 'fileRemoved' | 'customer';
 	id: string;
 	/** ISO timestamp. */
 	at: string;

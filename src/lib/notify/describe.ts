@@ -127,6 +127,16 @@ export function describeChange(i: ChangeItem, { t }: { t: Translate }): string {
 			key = 'notify.change.file';
 			p.name = s(d.name);
 			break;
+		case 'customer':
+			// The name the card shows now (SPEC B24); none when it was cleared.
+			if (s(d.to)) {
+				key = 'notify.change.customer';
+				p.to = s(d.to);
+			} else {
+				key = 'notify.change.customerCleared';
+				p.from = s(d.from);
+			}
+			break;
 		default:
 			key = 'notify.change.contact';
 			p.summary = s(d.summary);

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, arrayContains, asc, eq } from 'drizzle-orm';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,8 +7,16 @@ import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dealsDocName, dealsMap, pipelineDocName, readStages } from '../../../src/lib/board/doc';
 import { createDeal, moveDeal, setStatus } from '../../../src/lib/board/ops';
+import { readDeal } from '../../../src/lib/board/read';
 import * as session from '../../../src/lib/server/auth/session';
-import { customers, deals, pipelines, stages } from '../../../src/lib/server/db/schema';
+import {
+	customers,
+	dealChanges,
+	dealEvents,
+	deals,
+	pipelines,
+	stages
+} from '../../../src/lib/server/db/schema';
 import { startApp } from '../../support/app-server';
 import { connect } from '../../support/collab-client';
 import { addMember, createOrg, createUser } from '../../support/factories';
@@ -122,4 +130,62 @@ it('projects nothing of a write to a read-only shard', async () => {
 		.from(deals)
 		.where(and(eq(deals.pipelineId, p), eq(deals.id, forged)));
 	expect(rows).toEqual([]);
+});
+
+it('[B24] shows the existing customer a typed phone belongs to, and keeps the typed name in history', async () => {
+	const [known] = await app.db
+		.insert(customers)
+		.values({ orgId: org.id, name: 'Công ty CP Tuấn Phát', phones: ['+84987654321'] })
+		.returning();
+	const pipelineClient = await open(rep.id, pipelineDocName(p));
+	const shard = await open(rep.id, dealsDocName(p, rep.id));
+	const [first] = readStages(pipelineClient.doc).map((s) => s.id);
+	const id = uuidv7();
+	createDeal(
+		{ pipelineDoc: pipelineClient.doc, dealDoc: shard.doc },
+		{
+			id,
+			title: 'Máy chấm công',
+			stageId: first!,
+			ownerId: rep.id,
+			customerName: 'Anh Tuấn',
+			customerPhone: '0987 654 321'
+		},
+		{ kind: 'user', userId: rep.id }
+	);
+
+	// The rep's own replica (what their board shows) names the record, by its name.
+	await expect.poll(() => readDeal(shard.doc, id)?.customerId, { timeout: 10_000 }).toBe(known!.id);
+	expect(readDeal(shard.doc, id)).toMatchObject({
+		customerName: 'Công ty CP Tuấn Phát',
+		customerPhone: '+84987654321'
+	});
+	const history = () =>
+		app.db
+			.select()
+			.from(dealEvents)
+			.where(eq(dealEvents.dealId, id))
+			.orderBy(asc(dealEvents.createdAt), asc(dealEvents.id));
+	await expect
+		.poll(async () => (await history()).map((e) => [e.kind, e.fromValue, e.toValue, e.actorId]), {
+			timeout: 10_000
+		})
+		.toEqual([
+			['created', null, '0', rep.id],
+			['customer', 'Anh Tuấn', 'Công ty CP Tuấn Phát', null]
+		]);
+	const [row] = await app.db.select().from(deals).where(eq(deals.id, id));
+	expect(row).toMatchObject({ customerId: known!.id, customerName: 'Công ty CP Tuấn Phát' });
+	// No second customer for the phone; followers are told (deal_changes, issue 6).
+	const byPhone = await app.db
+		.select()
+		.from(customers)
+		.where(and(eq(customers.orgId, org.id), arrayContains(customers.phones, ['+84987654321'])));
+	expect(byPhone.map((c) => c.id)).toEqual([known!.id]);
+	const changes = await app.db.select().from(dealChanges).where(eq(dealChanges.dealId, id));
+	expect(changes.map((c) => [c.kind, c.detail])).toEqual([
+		['customer', { from: 'Anh Tuấn', to: 'Công ty CP Tuấn Phát', note: null }]
+	]);
+	pipelineClient.destroy();
+	shard.destroy();
 });

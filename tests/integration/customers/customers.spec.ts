@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -13,6 +13,7 @@ import {
 	collabDocuments,
 	collabUpdates,
 	customers as customersTable,
+	dealEvents,
 	deals,
 	organisations,
 	pipelineSettings,
@@ -152,6 +153,18 @@ async function dealFor({
 	pipe.destroy();
 	shard.destroy();
 	return id;
+}
+
+/** Each deal's recorded changes of its customer name (SPEC B24): [from, to, by], in order. */
+async function customerHistory(dealIds: string[]) {
+	const rows = await app.db
+		.select()
+		.from(dealEvents)
+		.where(and(inArray(dealEvents.dealId, dealIds), eq(dealEvents.kind, 'customer')))
+		.orderBy(asc(dealEvents.createdAt), asc(dealEvents.id));
+	return dealIds.flatMap((id) =>
+		rows.filter((e) => e.dealId === id).map((e) => [e.fromValue, e.toValue, e.actorId])
+	);
 }
 
 /** Waits for the projection to show these deals naming `customerId`. */
@@ -305,6 +318,54 @@ describe('creating and editing a customer', () => {
 		expect((await row(id)).name).toBe('Công ty CP Tuấn Phát');
 	});
 
+	it('[B24] shows a renamed customer’s new name on every card, kept in each deal’s history', async () => {
+		const id = await makeCustomer({ name: 'Chị Mai', phones: ['+84905222333'] });
+		const cards = [
+			await dealFor({
+				ownerId: nam.id,
+				title: 'Tủ hồ sơ',
+				customerId: id,
+				customerName: 'Chị Mai'
+			}),
+			await dealFor({ ownerId: ha.id, title: 'Bàn họp', customerId: id, customerName: 'Chị Mai' })
+		];
+		await projected(cards, id);
+		const saved = await post(
+			`${base}/${id}/edit`,
+			customerForm({ name: 'Công ty TNHH Mai Linh', phones: ['0905 222 333'] }),
+			cookies.ha
+		);
+		expect(saved.status).toBe(303);
+
+		const docs = await Promise.all(
+			[nam.id, ha.id].map((owner) => stored(dealsDocName(defaultPipeline!.id, owner)))
+		);
+		for (const dealId of cards) {
+			const card = docs.map((d) => readDeal(d, dealId)).find(Boolean);
+			expect(card).toMatchObject({ customerId: id, customerName: 'Công ty TNHH Mai Linh' });
+		}
+		await expect
+			.poll(() => customerHistory(cards), { timeout: 10_000 })
+			.toEqual(cards.map(() => ['Chị Mai', 'Công ty TNHH Mai Linh', ha.id]));
+
+		// Saving again without a new name changes no card and records nothing more.
+		const again = await post(
+			`${base}/${id}/edit`,
+			customerForm({ name: 'Công ty TNHH Mai Linh', phones: ['0905 222 333'], tags: ['Đại lý'] }),
+			cookies.ha
+		);
+		expect(again.status).toBe(303);
+		const untouched = {
+			db: app.db,
+			changeDoc: () => {
+				throw new Error('cards already showing the name must not be opened');
+			}
+		};
+		const by = { userId: ha.id };
+		expect(await customers.renameOnCards(untouched, { orgId: org.id, customerId: id, by })).toBe(0);
+		expect(await customerHistory(cards)).toHaveLength(2);
+	});
+
 	it('refuses an accountant as the owner', async () => {
 		const res = await post(
 			`${base}/new`,
@@ -433,13 +494,20 @@ describe('merging customers', () => {
 			'Đã gộp 1 hồ sơ vào “Chị Hoa (Ánh Dương)”; 3 giao dịch đã chuyển sang.'
 		);
 
-		// The documents (what every board shows) name the survivor, snapshot names untouched.
+		// The documents (what every board shows) name the survivor and show its name (SPEC B24);
+		// each deal's history keeps the name it showed, changed by the manager who merged.
 		const docs = await Promise.all(shards.map(stored));
 		const cardIn = (id: string) => docs.map((d) => readDeal(d, id)).find(Boolean)!;
 		for (const id of cards) {
-			expect(cardIn(id)).toMatchObject({ customerId: survivor, customerName: 'Hoa Ánh Dương' });
+			expect(cardIn(id)).toMatchObject({
+				customerId: survivor,
+				customerName: 'Chị Hoa (Ánh Dương)'
+			});
 		}
 		await projected(cards, survivor);
+		await expect
+			.poll(() => customerHistory(cards), { timeout: 10_000 })
+			.toEqual(cards.map(() => ['Hoa Ánh Dương', 'Chị Hoa (Ánh Dương)', manager.id]));
 
 		const s = await row(survivor);
 		expect(s).toMatchObject({

@@ -80,6 +80,9 @@ export const vi = {
 	'deal.timeline.contact': '{actor} ghi liên hệ ({kind}): {summary}',
 	'deal.timeline.file': '{actor} đính kèm tệp “{name}”',
 	'deal.timeline.fileRemoved': '{actor} xoá tệp “{name}”',
+	'deal.timeline.customer': '{actor} đổi khách hàng “{from}” → “{to}”',
+	'deal.timeline.customerSet': '{actor} gắn khách hàng “{to}”',
+	'deal.timeline.customerCleared': '{actor} bỏ khách hàng “{from}”',
 	'deal.timeline.someone': 'Hệ thống',
 	'deal.timeline.unknownStage': 'giai đoạn đã xoá'
 };

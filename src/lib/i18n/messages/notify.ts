@@ -46,6 +46,8 @@ export const vi = {
 	'notify.change.payment': '{actor} ghi nhận thanh toán {amount}',
 	'notify.change.file': '{actor} đính kèm tệp {name}',
 	'notify.change.contact': '{actor} ghi liên hệ: {summary}',
+	'notify.change.customer': '{actor} đổi khách hàng thành “{to}”',
+	'notify.change.customerCleared': '{actor} bỏ khách hàng “{from}”',
 	'notify.someone': 'Ai đó',
 	'notify.system': 'Chốt',
 	'notify.more': 'và {count} thay đổi khác',

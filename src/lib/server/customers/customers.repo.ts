@@ -16,7 +16,7 @@ import {
 	type SQL
 } from 'drizzle-orm';
 import { dealsDocName } from '$lib/board/doc';
-import { updateDealFields } from '$lib/board/ops';
+import { followCustomer } from '$lib/board/ops';
 import type { Origin } from '$lib/board/origin';
 import { readDeal } from '$lib/board/read';
 import type { Contact } from '$lib/customers/contacts';
@@ -577,18 +577,31 @@ export function mergeFields(survivor: MergeRow, other: MergeRow, locale: Locale)
 }
 
 /**
- * Points every card naming customer `fromId` at `toId`, through the collab server (named op,
- * logged before it is live). Cards are found through the `deals` projection; each is checked in
- * its document, so a card already changed, or the projection lagging, changes nothing.
+ * Points every card naming customer `fromId` at `toId` and gives it `toId`'s name (SPEC B24),
+ * through the collab server (named op, logged before it is live). Cards are found through the
+ * `deals` projection; each is checked in its document, so a card already changed, or the
+ * projection lagging, changes nothing. `fromId` = `toId` brings the cards of a renamed customer
+ * up to date. Returns the number of cards changed.
  */
 async function repointCards(
 	rt: Pick<Runtime, 'db' | 'changeDoc'>,
 	{ orgId, fromId, toId, origin }: { orgId: string; fromId: string; toId: string; origin: Origin }
 ) {
+	const [target] = await rt.db
+		.select({ name: customers.name })
+		.from(customers)
+		.where(and(eq(customers.id, toId), eq(customers.orgId, orgId)));
+	if (!target) return 0;
 	const rows = await rt.db
 		.select({ id: deals.id, pipelineId: deals.pipelineId, ownerId: deals.ownerId })
 		.from(deals)
-		.where(and(eq(deals.orgId, orgId), eq(deals.customerId, fromId)));
+		.where(
+			and(
+				eq(deals.orgId, orgId),
+				eq(deals.customerId, fromId),
+				fromId === toId ? sql`${deals.customerName} is distinct from ${target.name}` : undefined
+			)
+		);
 	const byDoc = new Map<string, string[]>();
 	for (const r of rows) {
 		const name = dealsDocName(r.pipelineId, r.ownerId);
@@ -600,8 +613,8 @@ async function repointCards(
 			let n = 0;
 			for (const dealId of ids) {
 				if (readDeal(doc, dealId)?.customerId !== fromId) continue;
-				updateDealFields(doc, { dealId, customerId: toId }, origin);
-				n++;
+				const card = { dealId, customerId: toId, customerName: target.name };
+				if (followCustomer(doc, card, origin)) n++;
 			}
 			return n;
 		});
@@ -610,10 +623,22 @@ async function repointCards(
 }
 
 /**
+ * After a customer is saved: their cards show their name now (SPEC B24), changed by `by` (the
+ * deals' history says who renamed them). Returns the number of cards changed.
+ */
+export async function renameOnCards(
+	rt: Pick<Runtime, 'db' | 'changeDoc'>,
+	{ orgId, customerId, by }: { orgId: string; customerId: string; by: { userId: string } }
+) {
+	const origin: Origin = { kind: 'user', userId: by.userId };
+	return repointCards(rt, { orgId, fromId: customerId, toId: customerId, origin });
+}
+
+/**
  * Merges customer `mergedId` into `survivorId`: phones, tags unioned, empty fields filled,
  * what does not fit (another email, the other's notes) kept in the notes; every deal card
- * naming the merged customer then names the survivor; the merged customer is soft-deleted with
- * `merged_into`. Cards are repointed before the rows change and again after (a card linked in
+ * naming the merged customer then names the survivor and shows its name; the merged customer
+ * is soft-deleted with `merged_into`. Cards are repointed before the rows change and again after (a card linked in
  * between), so a crash part-way leaves nothing pointing at a deleted customer that running the
  * merge again would not fix; running it again after success changes nothing.
  */

@@ -44,14 +44,16 @@ describe('inline customers', () => {
 		expect((await records.usage(db, { orgId: org.id })).count).toBe(before + 1);
 	});
 
-	it('reuses the customer with the same normalised phone, however it was typed', async () => {
+	it('reuses the customer with the same normalised phone, however it was typed, with its name', async () => {
 		const first = await resolve(
 			db,
 			inline({ name: 'Anh Tuấn', phone: normalisePhone('0987654321') })
 		);
+		expect(first).toMatchObject({ name: 'Anh Tuấn', created: true });
 		for (const typed of ['+84 987 654 321', '987654321', '0987.654.321']) {
 			const again = await resolve(db, inline({ name: 'Tuấn', phone: normalisePhone(typed) }));
-			expect(again).toEqual({ customerId: first.customerId, created: false });
+			// The record's name, not the one typed: the card will show it (SPEC B24).
+			expect(again).toEqual({ customerId: first.customerId, name: 'Anh Tuấn', created: false });
 		}
 	});
 

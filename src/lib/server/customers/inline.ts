@@ -21,11 +21,14 @@ export type InlineCustomer = {
 	createdBy: string | null;
 };
 
-/** The customer the inline name and phone stand for, created when there is none. */
+/**
+ * The customer the inline name and phone stand for, created when there is none, with the name
+ * its record has (an existing customer's may differ from the one typed on the card).
+ */
 export async function resolve(
 	db: Db,
 	input: InlineCustomer
-): Promise<{ customerId: string; created: boolean }> {
+): Promise<{ customerId: string; name: string; created: boolean }> {
 	const { orgId, dealId, name, phone } = input;
 	if (!name && !phone) throw new Error('an inline customer needs a name or a phone');
 	return db.transaction(async (tx) => {
@@ -35,7 +38,7 @@ export async function resolve(
 		const key = phone ? `customer-phone:${orgId}:${phone}` : `customer-deal:${orgId}:${dealId}`;
 		await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
 		const [existing] = await tx
-			.select({ id: customers.id })
+			.select({ id: customers.id, name: customers.name })
 			.from(customers)
 			.where(
 				and(
@@ -48,7 +51,7 @@ export async function resolve(
 			)
 			.orderBy(asc(customers.createdAt), asc(customers.id))
 			.limit(1);
-		if (existing) return { customerId: existing.id, created: false };
+		if (existing) return { customerId: existing.id, name: existing.name, created: false };
 
 		const [created] = await tx
 			.insert(customers)
@@ -63,10 +66,10 @@ export async function resolve(
 					: null,
 				sourceDealId: dealId
 			})
-			.returning({ id: customers.id });
+			.returning({ id: customers.id, name: customers.name });
 		// A new customer is a new record for the plan's monthly limit. Counting never refuses: the
 		// card was made (maybe offline) already.
 		await records.reserve(tx, { orgId });
-		return { customerId: created!.id, created: true };
+		return { customerId: created!.id, name: created!.name, created: true };
 	});
 }

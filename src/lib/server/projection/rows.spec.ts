@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dealsMap, stagesMap } from '$lib/board/doc';
-import { addStage, deleteStage, setStatus } from '$lib/board/ops';
+import { addStage, deleteStage, followCustomer, setStatus, updateDealFields } from '$lib/board/ops';
 import { server, testBoard, user } from '$lib/board/testing/board';
-import { boardRows, dealRow, sameDeal, shardRows, stageRows, type DealRow } from './rows';
+import {
+	boardRows,
+	dealEvents,
+	dealRow,
+	sameDeal,
+	shardRows,
+	stageRows,
+	type DealRow
+} from './rows';
 
 const orgId = '0190f4c2-0000-7000-8000-00000000000a';
 const pipelineId = '0190f4c2-0000-7000-8000-00000000000b';
@@ -140,5 +148,46 @@ describe('deal rows', () => {
 		expect(boardRows([[copy(high, 1000)], [copy(low, 1000)]])[0]!.ownerId).toBe(high);
 		expect(sameDeal(copy(low, 1000), copy(low, 1000))).toBe(true);
 		expect(sameDeal(copy(low, 1000), copy(low, 1001))).toBe(false);
+	});
+});
+
+describe('deal history', () => {
+	it('[B24] records each change of the customer name a card shows, and none for the same name', () => {
+		const b = testBoard();
+		const dealId = b.deal('Rèm văn phòng', {
+			customerName: 'Anh Tuấn',
+			customerPhone: '0987654321'
+		});
+		const row = () => shardRows({ dealDoc: b.dealDoc, orgId, pipelineId, ownerId: b.ownerId })[0]!;
+		const events = (before: DealRow, actorId: string | null) =>
+			dealEvents({ before, after: row(), actorId, amountReason: null }).map((e) => [
+				e.kind,
+				e.fromValue,
+				e.toValue,
+				e.actorId
+			]);
+
+		// A record made from the card's own name: linked, same name, nothing to tell.
+		let before = row();
+		updateDealFields(b.dealDoc, { dealId, customerId: b.id() }, server);
+		expect(events(before, null)).toEqual([]);
+
+		// The phone was an existing customer's: the server's change, from the name typed.
+		before = row();
+		const customerId = b.id();
+		followCustomer(b.dealDoc, { dealId, customerId, customerName: 'Công ty Tuấn Phát' }, server);
+		expect(events(before, null)).toEqual([['customer', 'Anh Tuấn', 'Công ty Tuấn Phát', null]]);
+
+		// A rep clears it, then types one with another change beside it.
+		const rep = user.kind === 'user' ? user.userId : null;
+		before = row();
+		updateDealFields(b.dealDoc, { dealId, customerId: null, customerName: null }, user);
+		expect(events(before, rep)).toEqual([['customer', 'Công ty Tuấn Phát', null, rep]]);
+		before = row();
+		updateDealFields(b.dealDoc, { dealId, customerName: 'Chị Hoa', amount: 5_000_000 }, user);
+		expect(events(before, rep)).toEqual([
+			['amount', '0', '5000000', rep],
+			['customer', null, 'Chị Hoa', rep]
+		]);
 	});
 });

@@ -245,6 +245,17 @@ export function dealEvents({
 			note: text(amountReason ?? undefined, limits.amountReason)
 		});
 	}
+	// The customer the card shows (SPEC B24): typed, picked, cleared, or the name of the record it
+	// follows. A card linked to the record made from its own name shows the same name: no event.
+	if ((before.customerName ?? null) !== (after.customerName ?? null)) {
+		out.push({
+			...base,
+			kind: 'customer',
+			fromValue: before.customerName ?? null,
+			toValue: after.customerName ?? null,
+			note: null
+		});
+	}
 	if (before.status !== after.status) {
 		out.push({
 			...base,

@@ -81,6 +81,9 @@ export const en: Record<keyof typeof vi, string> = {
 	'deal.timeline.contact': '{actor} logged a contact ({kind}): {summary}',
 	'deal.timeline.file': '{actor} attached “{name}”',
 	'deal.timeline.fileRemoved': '{actor} removed “{name}”',
+	'deal.timeline.customer': '{actor} changed the customer “{from}” → “{to}”',
+	'deal.timeline.customerSet': '{actor} set the customer to “{to}”',
+	'deal.timeline.customerCleared': '{actor} removed the customer “{from}”',
 	'deal.timeline.someone': 'The system',
 	'deal.timeline.unknownStage': 'a deleted stage'
 };

@@ -48,6 +48,8 @@ export const en: Record<keyof typeof vi, string> = {
 	'notify.change.payment': '{actor} recorded a payment of {amount}',
 	'notify.change.file': '{actor} attached {name}',
 	'notify.change.contact': '{actor} logged a contact: {summary}',
+	'notify.change.customer': '{actor} changed the customer to “{to}”',
+	'notify.change.customerCleared': '{actor} removed the customer “{from}”',
 	'notify.someone': 'Someone',
 	'notify.system': 'Chốt',
 	'notify.more': 'and {count} more changes',

@@ -33,14 +33,14 @@ export const dealOwnerChanges = pgTable(
 	(t) => [index('deal_owner_changes_deal_idx').on(t.dealId, t.createdAt)]
 );
 
-export const dealEventKinds = ['created', 'stage', 'amount', 'status'] as const;
+export const dealEventKinds = ['created', 'stage', 'amount', 'status', 'customer'] as const;
 export type DealEventKind = (typeof dealEventKinds)[number];
 
 /**
  * A deal's history as the projection saw it change (SPEC B20): created, stage moves, amount
- * changes (with the reason written on the card) and status changes, each with the user whose
- * update caused it. Derived from the documents like `deals`, but append-only: a rebuild does
- * not rewrite history. Owner changes are in `deal_owner_changes`; contacts in `deal_activities`.
+ * changes (with the reason written on the card), status changes and the customer's name on the
+ * card (SPEC B24; from and to are names), each with the user whose update caused it. Derived
+ * from the documents like `deals`, but append-only: a rebuild does not rewrite history. Owner changes are in `deal_owner_changes`; contacts in `deal_activities`.
  */
 export const dealEvents = pgTable(
 	'deal_events',

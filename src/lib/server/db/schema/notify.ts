@@ -175,7 +175,8 @@ export const dealChangeKinds = [
 	'owner',
 	'payment',
 	'file',
-	'contact'
+	'contact',
+	'customer'
 ] as const;
 export type DealChangeKind = (typeof dealChangeKinds)[number];
 

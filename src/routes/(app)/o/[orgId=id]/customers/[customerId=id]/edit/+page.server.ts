@@ -36,12 +36,13 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const { org } = await requireMember(event, { roles: EDITORS });
+		const { org, user } = await requireMember(event, { roles: EDITORS });
 		const read = readCustomerForm(await event.request.formData());
 		if (!read.ok) return fail(400, { errors: read.errors, values: read.values });
 		const { customerId } = event.params;
+		const rt = runtime();
 		try {
-			const saved = await customers.update(runtime().db, {
+			const saved = await customers.update(rt.db, {
 				orgId: org.id,
 				customerId,
 				fields: read.fields
@@ -58,6 +59,13 @@ export const actions: Actions = {
 				errors: { ownerId: { key: `customers.error.${err.code}` as const, params: err.params } },
 				values: formValues(read.fields)
 			});
+		}
+		// Their deal cards show the saved name (SPEC B24). The customer is saved either way: a card
+		// left with the old name shows the new one after the next save or merge.
+		try {
+			await customers.renameOnCards(rt, { orgId: org.id, customerId, by: { userId: user.id } });
+		} catch (err) {
+			rt.log.warn({ err, customerId }, 'could not show a renamed customer on their cards');
 		}
 		redirect(303, `/o/${org.id}/customers/${customerId}?saved`);
 	}
