@@ -1,0 +1,25 @@
+import { describe as group, expect, it } from 'vitest';
+import { translate, type MessageKey, type Params } from '$lib/i18n';
+import { describeChange, type ChangeItem } from './describe';
+
+// A follower's line for each change of a deal, in Vietnamese.
+const t = (key: MessageKey, params?: Params) => translate('vi', key, params);
+const line = (item: Omit<ChangeItem, 'at'>) =>
+	describeChange({ at: '2026-11-30T09:00:00.000Z', ...item }, { t });
+
+group('a change of a deal, put into words', () => {
+	it('[B24] names the customer a card now shows, or the one it no longer names', () => {
+		expect(
+			line({ kind: 'customer', actor: null, detail: { from: 'Anh Vinh', to: 'Phạm Quang Vinh' } })
+		).toBe('Ai đó đổi khách hàng thành “Phạm Quang Vinh”');
+		expect(
+			line({ kind: 'customer', actor: 'Lê Văn Nam', detail: { from: 'Chị Hoa', to: null } })
+		).toBe('Lê Văn Nam bỏ khách hàng “Chị Hoa”');
+	});
+
+	it('keeps a logged contact apart from a customer change', () => {
+		expect(line({ kind: 'contact', actor: 'Lê Văn Nam', detail: { summary: 'Gọi báo giá' } })).toBe(
+			'Lê Văn Nam ghi liên hệ: Gọi báo giá'
+		);
+	});
+});
