@@ -58,15 +58,23 @@ export async function createDealAs(
 		userId,
 		pipelineId,
 		title,
-		amount = 12_000_000
-	}: { userId: string; pipelineId: string; title: string; amount?: number }
+		amount = 12_000_000,
+		customer = {}
+	}: {
+		userId: string;
+		pipelineId: string;
+		title: string;
+		amount?: number;
+		/** Typed on the card, as a quick-add does. */
+		customer?: { customerName?: string; customerPhone?: string };
+	}
 ) {
 	const pipe = await open(app, userId, pipelineDocName(pipelineId));
 	const shard = await open(app, userId, dealsDocName(pipelineId, userId));
 	const id = uuidv7();
 	createDeal(
 		{ pipelineDoc: pipe.doc, dealDoc: shard.doc },
-		{ id, title, stageId: readStages(pipe.doc)[0]!.id, ownerId: userId, amount },
+		{ id, title, stageId: readStages(pipe.doc)[0]!.id, ownerId: userId, amount, ...customer },
 		{ kind: 'user', userId }
 	);
 	await acked(shard.provider);

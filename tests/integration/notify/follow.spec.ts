@@ -2,8 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dealsDocName, pipelineDocName, readStages } from '../../../src/lib/board/doc';
-import { moveDeal } from '../../../src/lib/board/ops';
+import { moveDeal, updateDealFields } from '../../../src/lib/board/ops';
 import {
+	customers,
+	dealChanges,
 	dealFollows,
 	notificationPrefs,
 	notifications,
@@ -202,6 +204,62 @@ describe('following a deal', () => {
 		expect(await ofDeal(manager.id, dealId)).toHaveLength(0);
 		expect(await ofDeal(nam.id, dealId)).toHaveLength(0);
 	});
+
+	it('[B24] keeps the server’s match of a typed phone to a customer out of notifications, but tells a person’s change of customer', async () => {
+		const [known] = await app.db
+			.insert(customers)
+			.values({ orgId: org.id, name: 'Công ty CP Tuấn Phát', phones: ['+84987111222'] })
+			.returning();
+		const dealId = await createDealAs(app, {
+			userId: nam.id,
+			pipelineId,
+			title: 'Máy chấm công vân tay',
+			customer: { customerName: 'Anh Tuấn', customerPhone: '0987 111 222' }
+		});
+		await follow('manager', dealId, true);
+		// The server links the card and renames it; the change is recorded and handled by the
+		// fan-out, which tells nobody. (Its minute cron bounds the wait should the NOTIFY that
+		// wakes it come before the worker listens, as for a first test right after start.)
+		const customerChanges = () =>
+			app.db
+				.select()
+				.from(dealChanges)
+				.where(and(eq(dealChanges.dealId, dealId), eq(dealChanges.kind, 'customer')));
+		const handled = await until(
+			async () => (await customerChanges()).some((c) => c.fannedOutAt !== null),
+			65_000
+		);
+		expect(handled).toBe(true);
+		const [matched] = await customerChanges();
+		expect(matched).toMatchObject({
+			actorId: null,
+			detail: { from: 'Anh Tuấn', to: known!.name }
+		});
+		expect(await ofDeal(manager.id, dealId)).toHaveLength(0);
+		expect(await ofDeal(nam.id, dealId)).toHaveLength(0);
+
+		// The boss names another customer on the card: both followers hear of it, by name.
+		const shard = connect({
+			origin: app.origin,
+			documentName: dealsDocName(pipelineId, nam.id),
+			cookie: cookie.boss
+		});
+		await shard.synced;
+		updateDealFields(
+			shard.doc,
+			{ dealId, customerId: null, customerName: 'Chị Hoa', customerPhone: null },
+			{ kind: 'user', userId: boss.id }
+		);
+		await acked(shard.provider);
+		shard.destroy();
+		for (const userId of [manager.id, nam.id]) {
+			expect(await until(async () => (await ofDeal(userId, dealId)).length === 1)).toBe(true);
+			const [told] = await ofDeal(userId, dealId);
+			expect(itemsOf(told!).map((i) => [i.kind, i.actor, i.detail.to])).toEqual([
+				['customer', 'Nguyễn Thị Lan', 'Chị Hoa']
+			]);
+		}
+	}, 90_000);
 
 	it("answers 404 to a rep for a colleague's deal on an own-only pipeline, and never tells them of it", async () => {
 		const dealId = await createDealAs(app, { userId: nam.id, pipelineId, title: 'Kho lạnh' });

@@ -52,7 +52,7 @@ export async function fanOutChanges(db: Db, { limit = 500 } = {}): Promise<numbe
 			if (title === undefined) continue; // a deal gone from the projection: nobody to tell
 			for (const userId of followers.get(dealId) ?? []) {
 				const items: ChangeItem[] = list
-					.filter((c) => c.actor_id !== userId)
+					.filter((c) => c.actor_id !== userId && !quiet(c))
 					.map((c) => ({
 						kind: c.kind,
 						actor: c.actor_id ? (names.users.get(c.actor_id) ?? null) : null,
@@ -170,6 +170,15 @@ async function namesFor(tx: Tx, changes: Change[]): Promise<Names> {
 		users: new Map(users.map((u) => [u.id, u.name])),
 		stages: new Map(stages.map((s) => [s.id, s.name]))
 	};
+}
+
+/**
+ * Changes kept in the deal's history but told to nobody: the server giving a card the name of
+ * the existing customer its typed phone belongs to (SPEC B24). The rep sees it on the card; as a
+ * notification it read as someone else changing their fresh card.
+ */
+function quiet(c: Change) {
+	return c.kind === 'customer' && c.actor_id === null;
 }
 
 function withNames(c: Change, names: Names): Record<string, unknown> {
