@@ -176,7 +176,8 @@ it('[B24] shows the existing customer a typed phone belongs to, and keeps the ty
 		]);
 	const [row] = await app.db.select().from(deals).where(eq(deals.id, id));
 	expect(row).toMatchObject({ customerId: known!.id, customerName: 'Công ty CP Tuấn Phát' });
-	// No second customer for the phone; followers are told (deal_changes, issue 6).
+	// No second customer for the phone. The change reaches deal_changes like every recorded one;
+	// the fan-out tells nobody of the server's own match (notify/follow.spec.ts).
 	const byPhone = await app.db
 		.select()
 		.from(customers)

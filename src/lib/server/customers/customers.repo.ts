@@ -638,9 +638,9 @@ export async function renameOnCards(
  * Merges customer `mergedId` into `survivorId`: phones, tags unioned, empty fields filled,
  * what does not fit (another email, the other's notes) kept in the notes; every deal card
  * naming the merged customer then names the survivor and shows its name; the merged customer
- * is soft-deleted with `merged_into`. Cards are repointed before the rows change and again after (a card linked in
- * between), so a crash part-way leaves nothing pointing at a deleted customer that running the
- * merge again would not fix; running it again after success changes nothing.
+ * is soft-deleted with `merged_into`. Cards are repointed before the rows change and again after
+ * (a card linked in between), so a crash part-way leaves nothing pointing at a deleted customer
+ * that running the merge again would not fix; running it again after success changes nothing.
  */
 export async function merge(
 	rt: Pick<Runtime, 'db' | 'changeDoc'>,
