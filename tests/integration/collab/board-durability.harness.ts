@@ -37,8 +37,9 @@ import { useRedis } from '../../support/redis';
 //
 // BOARD_DURABILITY_CLIENTS (16), _KILLS (10; the two-server spec 5), _BOARDS (4), _SEED,
 // _PACE_MS (mean ms between one client's ops, 40), _INSTANCES (as the spec asks); _SERVER_ENTRY
-// runs another build's server (to see the test fail on one). With several instances they share one database and Redis, clients
-// are spread over them, and only the first is killed and restarted.
+// runs another build's server (to see the test fail on one). With several instances they share
+// one database and Redis, clients are spread over them, and only the first is killed and
+// restarted.
 
 const envInt = (name: string, fallback: number) => {
 	const v = Number(process.env[`BOARD_DURABILITY_${name}`]);
