@@ -12,7 +12,6 @@ import { postForm } from './http';
 // the same client) and one with TRUSTED_PROXIES=1, where every request is a new client address
 // and only the per-account bucket stands in the way.
 const ATTEMPTS = 1000;
-const REFILL_WAIT_MS = 61_000;
 
 async function verifications(app: AppServer) {
 	const res = await fetch(`${app.origin}/metrics`);
@@ -67,8 +66,12 @@ async function provesTheBound(app: AppServer) {
 		expect(a.body).toContain('Bạn đã thử quá nhiều lần. Vui lòng thử lại sau');
 	}
 
-	// No permanent lockout: after one refill the owner logs in with the right password.
-	await new Promise((r) => setTimeout(r, REFILL_WAIT_MS));
+	// No permanent lockout: after one refill the owner logs in with the right password. The
+	// buckets refill from the time since their `updated_at`, so moving that back a minute and a
+	// second is a minute passing, without the test sleeping through it.
+	await app.db.execute(
+		sql`update rate_limits set updated_at = updated_at - interval '61 seconds' where key like 'login:%'`
+	);
 	const res = await postForm(
 		app,
 		'/login',
