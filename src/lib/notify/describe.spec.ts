@@ -23,6 +23,13 @@ group('a change of a deal, put into words', () => {
 		).toBe('Lê Văn Nam bỏ khách hàng “Chị Hoa”');
 	});
 
+	it('words a change Chốt made itself as the timeline does, apart from an unknown person', () => {
+		expect(line({ kind: 'status', actor: null, detail: { to: 'open' } })).toBe(
+			'Hệ thống mở lại giao dịch'
+		);
+		expect(line({ kind: 'status', detail: { to: 'open' } })).toBe('Ai đó mở lại giao dịch');
+	});
+
 	it('keeps a logged contact apart from a customer change', () => {
 		expect(line({ kind: 'contact', actor: 'Lê Văn Nam', detail: { summary: 'Gọi báo giá' } })).toBe(
 			'Lê Văn Nam ghi liên hệ: Gọi báo giá'

@@ -12,6 +12,10 @@ export type NotificationView = {
 
 export type ChangeItem = {
 	kind: string;
+	/**
+	 * Who made the change: a name; `null` when Chốt made it itself (a job, such as a standby deal
+	 * coming back on its date); absent when it was a person whose name is not known any more.
+	 */
 	actor?: string | null;
 	at: string;
 	detail: Record<string, unknown>;
@@ -95,7 +99,9 @@ export function describeChange(i: ChangeItem, { t }: { t: Translate }): string {
 		const n = Number(v);
 		return v !== null && v !== undefined && v !== '' && Number.isFinite(n) ? formatVnd(n) : '—';
 	};
-	const p: Params = { actor: i.actor || t('notify.someone') };
+	const p: Params = {
+		actor: i.actor || t(i.actor === null ? 'notify.system' : 'notify.someone')
+	};
 	let key: MessageKey;
 	switch (i.kind) {
 		case 'stage':

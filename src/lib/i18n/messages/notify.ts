@@ -49,7 +49,8 @@ export const vi = {
 	'notify.change.customer': '{actor} đổi khách hàng thành “{to}”',
 	'notify.change.customerCleared': '{actor} bỏ khách hàng “{from}”',
 	'notify.someone': 'Ai đó',
-	'notify.system': 'Chốt',
+	// As the deal's timeline words it (deal.timeline.someone).
+	'notify.system': 'Hệ thống',
 	'notify.more': 'và {count} thay đổi khác',
 	'notify.mail.open': 'Mở trong Chốt',
 	'notify.mail.footer': 'Bạn nhận email này theo cài đặt thông báo của mình trong Chốt.',

@@ -55,7 +55,8 @@ export async function fanOutChanges(db: Db, { limit = 500 } = {}): Promise<numbe
 					.filter((c) => c.actor_id !== userId && !quiet(c))
 					.map((c) => ({
 						kind: c.kind,
-						actor: c.actor_id ? (names.users.get(c.actor_id) ?? null) : null,
+						// null for Chốt's own changes, absent for a person not known any more.
+						actor: c.actor_id ? names.users.get(c.actor_id) : null,
 						at: new Date(c.created_at).toISOString(),
 						detail: withNames(c, names)
 					}));

@@ -51,7 +51,7 @@ export const en: Record<keyof typeof vi, string> = {
 	'notify.change.customer': '{actor} changed the customer to “{to}”',
 	'notify.change.customerCleared': '{actor} removed the customer “{from}”',
 	'notify.someone': 'Someone',
-	'notify.system': 'Chốt',
+	'notify.system': 'The system',
 	'notify.more': 'and {count} more changes',
 	'notify.mail.open': 'Open in Chốt',
 	'notify.mail.footer': 'You get this email because of your notification settings in Chốt.',
