@@ -15,6 +15,7 @@ export function createHttpServer({ backend, handler }: { backend: Backend; handl
 		// `/metrics?reset=event-loop` starts a new event-loop window after reading (tests, benches).
 		if (url === '/metrics' || url === '/metrics?reset=event-loop')
 			return void metrics(backend, req, res, eventLoop.read({ reset: url !== '/metrics' }));
+		lingerAfterEarlyAnswer(req, res);
 		handler(req, res, () => {
 			res.statusCode = 404;
 			res.end('Not found');
@@ -34,6 +35,44 @@ export function createHttpServer({ backend, handler }: { backend: Backend; handl
 	server.requestTimeout = 120_000;
 	server.keepAliveTimeout = 65_000;
 	return server;
+}
+
+// How long a connection answered before its request body ended (a 413 for a file over the
+// limit) stays open, reading and throwing away what the client is still sending.
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A lingering close, as nginx does it: Node closes a connection whose answer ended it (an upload
+ * refused part-way) as soon as the answer is written, while the client is still sending. Closing
+ * a socket with unread bytes makes the kernel send a reset, and a reset makes the client's
+ * kernel throw away the answer it has not read yet: the client sees "connection reset" instead
+ * of the 413 in its language. So the socket keeps reading (and discarding) for a short while
+ * after its FIN, until the client closes its side, LINGER_MS pass or LINGER_BYTES arrive.
+ */
+function lingerAfterEarlyAnswer(req: http.IncomingMessage, res: http.ServerResponse) {
+	res.once('finish', () => {
+		const socket = req.socket;
+		// Node's own finish handler has just run: it ends the socket and destroys it once the FIN
+		// is out (`destroySoon`), unless the request was read to its end or the socket lives on.
+		if (req.complete || socket.destroyed || !socket.listeners('finish').includes(socket.destroy))
+			return;
+		socket.removeListener('finish', socket.destroy);
+		let bytes = 0;
+		const close = () => {
+			clearTimeout(timer);
+			socket.destroy();
+		};
+		const timer = setTimeout(close, LINGER_MS);
+		socket.once('close', () => clearTimeout(timer));
+		req.removeAllListeners('data');
+		req.on('data', (d: Buffer) => {
+			bytes += d.length;
+			if (bytes > LINGER_BYTES) close();
+		});
+		req.once('end', close);
+		req.resume();
+	});
 }
 
 async function healthz(backend: Backend, res: http.ServerResponse) {

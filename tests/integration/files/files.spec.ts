@@ -145,6 +145,22 @@ describe('size limit', () => {
 		expect(await until(async () => (await rowsOf(namsDeal)).length === before)).toBe(true);
 	});
 
+	it('keeps the 413 for a client that reads it late: no reset while it is still sending', async () => {
+		// The client sends all of its 8 MiB and reads only 300 ms later. Had the server closed its
+		// socket with those bytes unread, its kernel would answer them with a reset, and the
+		// client's kernel would throw the unread 413 away (server/http.ts, lingering close).
+		const r = await rawUpload(app, {
+			path: uploadPath(namsDeal, 'doc-cham.pdf'),
+			cookie: cookie.nam,
+			head: pdf(64),
+			sendBytes: 8 * MiB,
+			readAfterMs: 300
+		});
+		expect(r.status).toBe(413);
+		expect(r.response).toContain('lớn hơn 3 MB');
+		expect(r.closedByServer).toBe(true);
+	});
+
 	it('accepts a file of exactly the limit', async () => {
 		const res = await upload('nam', {
 			dealId: namsDeal,

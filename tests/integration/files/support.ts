@@ -111,13 +111,16 @@ export function rawUpload(
 		cookie,
 		head,
 		sendBytes,
-		declaredLength
+		declaredLength,
+		readAfterMs
 	}: {
 		path: string;
 		cookie: string;
 		head: Uint8Array;
 		sendBytes: number;
 		declaredLength?: number;
+		/** Reads nothing until this long after the last byte is sent (a busy client). */
+		readAfterMs?: number;
 	}
 ): Promise<RawResult> {
 	return new Promise((resolve, reject) => {
@@ -161,6 +164,7 @@ export function rawUpload(
 			} else reject(err);
 		});
 		socket.on('connect', async () => {
+			if (readAfterMs !== undefined) socket.pause();
 			const headers = [
 				`POST ${path} HTTP/1.1`,
 				`Host: localhost:${app.port}`,
@@ -190,6 +194,7 @@ export function rawUpload(
 				await new Promise((r) => (ok ? setTimeout(r, 2) : socket.once('drain', r)));
 			}
 			if (chunked && sentBeforeAnswer === -1 && !socket.destroyed) socket.write('0\r\n\r\n');
+			if (readAfterMs !== undefined) setTimeout(() => socket.resume(), readAfterMs);
 		});
 	});
 }
