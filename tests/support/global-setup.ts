@@ -11,11 +11,23 @@ import { runMigrations } from '../../src/lib/server/db/migrate';
 // files run in parallel without seeing each other's rows.
 export const TEMPLATE_DB = 'chot_test_template';
 
-let embedded: EmbeddedPostgres | undefined;
-let dataDir: string | undefined;
+// Vitest calls setup once for the root and once for each project (vitest.config.ts), in one
+// process: the first call starts the server and builds the template, the others share it, and
+// the last teardown stops it.
+type Shared = { ready: Promise<{ url: string; embedded?: EmbeddedPostgres; dataDir?: string }> };
+const key = Symbol.for('chot.test.postgres');
+const store = globalThis as { [key]?: Shared & { users: number } };
 
 export async function setup(project: TestProject) {
+	store[key] ??= { ready: start(), users: 0 };
+	store[key].users += 1;
+	project.provide('databaseUrl', (await store[key].ready).url);
+}
+
+async function start() {
 	let url = process.env.DATABASE_URL;
+	let embedded: EmbeddedPostgres | undefined;
+	let dataDir: string | undefined;
 	if (!url) {
 		dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chot-test-pg-'));
 		embedded = await startEmbeddedPostgres({ dataDir });
@@ -29,10 +41,14 @@ export async function setup(project: TestProject) {
 		await admin.end();
 	}
 	await runMigrations({ url: withDatabase(url, TEMPLATE_DB) });
-	project.provide('databaseUrl', url);
+	return { url, embedded, dataDir };
 }
 
 export async function teardown() {
+	const shared = store[key];
+	if (!shared || --shared.users > 0) return;
+	delete store[key];
+	const { embedded, dataDir } = await shared.ready;
 	await embedded?.stop();
 	if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 }
