@@ -3,6 +3,7 @@ import type { Runtime } from '$lib/server/runtime';
 import * as compactDoc from './jobs/compact-doc.job';
 import * as computeCommissions from './jobs/compute-commissions.job';
 import * as contractNotice from './jobs/contract-notice.job';
+import * as customerCards from './jobs/customer-cards.job';
 import * as digests from './jobs/digests.job';
 import * as fanOutChanges from './jobs/fan-out-changes.job';
 import * as makeThumbnail from './jobs/make-thumbnail.job';
@@ -46,7 +47,8 @@ const jobs: JobModule<never>[] = [
 	standbyReopen as JobModule<never>,
 	contractNotice as JobModule<never>,
 	fanOutChanges as JobModule<never>,
-	digests as JobModule<never>
+	digests as JobModule<never>,
+	customerCards as JobModule<never>
 ];
 
 // The code is the source of truth for each queue's policy: createQueue leaves an existing queue

@@ -13,7 +13,8 @@ export const queues = {
 	standbyReopen: 'standby-reopen',
 	contractNotice: 'contract-notice',
 	fanOutChanges: 'fan-out-changes',
-	digests: 'digests'
+	digests: 'digests',
+	customerCards: 'customer-cards'
 } as const;
 
 export type SendMailJobData = { emailId: string };
@@ -27,6 +28,12 @@ export type MakeThumbnailJobData = { fileId: string };
  * organisation's open months (server/workers/jobs/compute-commissions.job.ts).
  */
 export type ComputeCommissionsJobData = { orgId: string; month: string } | { nightly: true };
+
+/**
+ * Show a saved customer's name on their deal cards (SPEC B24), when the save could not
+ * (server/workers/jobs/customer-cards.job.ts); `userId` made the change.
+ */
+export type CustomerCardsJobData = { orgId: string; customerId: string; userId: string };
 
 export type Queue = (typeof queues)[keyof typeof queues];
 

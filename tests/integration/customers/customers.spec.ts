@@ -23,6 +23,7 @@ import * as records from '../../../src/lib/server/orgs/records';
 import { startApp } from '../../support/app-server';
 import { acked, connect } from '../../support/collab-client';
 import { addMember, createOrg, createUser } from '../../support/factories';
+import { sender } from '../notify/jobs-support';
 import { cookieFor, get, location } from '../security/http';
 
 // Customers (issue 4 item 1) through the production build: the forms and their messages, what
@@ -364,6 +365,36 @@ describe('creating and editing a customer', () => {
 		const by = { userId: ha.id };
 		expect(await customers.renameOnCards(untouched, { orgId: org.id, customerId: id, by })).toBe(0);
 		expect(await customerHistory(cards)).toHaveLength(2);
+	});
+
+	it('[B24] brings the cards to a saved name through the customer-cards job', async () => {
+		// A save whose card update failed leaves the row renamed and the card as it was; the
+		// route then queues this job, and a worker writes the cards.
+		const id = await makeCustomer({ name: 'Anh Phúc', phones: ['+84905444555'] });
+		const card = await dealFor({
+			ownerId: nam.id,
+			title: 'Máy chiếu phòng họp',
+			customerId: id,
+			customerName: 'Anh Phúc'
+		});
+		await projected([card], id);
+		await app.db
+			.update(customersTable)
+			.set({ name: 'Công ty CP Phúc An' })
+			.where(eq(customersTable.id, id));
+		const boss = await sender(app.databaseUrl);
+		try {
+			await boss.send('customer-cards', { orgId: org.id, customerId: id, userId: manager.id });
+		} finally {
+			await boss.stop({ graceful: false, wait: true });
+		}
+		const shard = dealsDocName(defaultPipeline!.id, nam.id);
+		await expect
+			.poll(async () => readDeal(await stored(shard), card)?.customerName, { timeout: 20_000 })
+			.toBe('Công ty CP Phúc An');
+		await expect
+			.poll(() => customerHistory([card]), { timeout: 10_000 })
+			.toEqual([['Anh Phúc', 'Công ty CP Phúc An', manager.id]]);
 	});
 
 	it('refuses an accountant as the owner', async () => {

@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { requireMember } from '$lib/server/auth/guards';
 import * as customers from '$lib/server/customers/customers.repo';
 import { EDITORS, formValues, readCustomerForm } from '$lib/server/customers/forms';
+import { queues, send, type CustomerCardsJobData } from '$lib/server/jobs';
 import { runtime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -60,12 +61,16 @@ export const actions: Actions = {
 				values: formValues(read.fields)
 			});
 		}
-		// Their deal cards show the saved name (SPEC B24). The customer is saved either way: a card
-		// left with the old name shows the new one after the next save or merge.
+		// Their deal cards show the saved name (SPEC B24). The customer is saved either way: cards
+		// this could not write are left to a job that retries until they show it.
+		const job: CustomerCardsJobData = { orgId: org.id, customerId, userId: user.id };
 		try {
 			await customers.renameOnCards(rt, { orgId: org.id, customerId, by: { userId: user.id } });
 		} catch (err) {
-			rt.log.warn({ err, customerId }, 'could not show a renamed customer on their cards');
+			rt.log.warn({ err, customerId }, 'renamed customer not shown on their cards; queued');
+			await send(rt.boss, { queue: queues.customerCards, data: job }).catch((sendErr: unknown) =>
+				rt.log.error({ err: sendErr, customerId }, 'could not queue the cards of a customer')
+			);
 		}
 		redirect(303, `/o/${org.id}/customers/${customerId}?saved`);
 	}
