@@ -12,6 +12,7 @@ import { readConfig } from '../../../src/lib/server/config';
 import { contracts, notificationPrefs } from '../../../src/lib/server/db/schema';
 import { queues } from '../../../src/lib/server/jobs';
 import { createLogger } from '../../../src/lib/server/log';
+import { fanOutChanges } from '../../../src/lib/server/notify/fanout';
 import { setFollowing } from '../../../src/lib/server/notify/followers';
 import type { Runtime } from '../../../src/lib/server/runtime';
 import * as taskRepo from '../../../src/lib/server/tasks/tasks.repo';
@@ -313,6 +314,20 @@ describe('standby deals', () => {
 		const first = await told();
 		expect(first.map((n) => n.user_id).sort()).toEqual([owner.id, manager.id].sort());
 		expect(first[0]!.data).toMatchObject({ dealTitle: 'Resort Phú Quốc', until: '2031-05-10' });
+		// That notice is the followers' word of it: the change fan-out repeats nothing.
+		await fanOutChanges(db);
+		const changes = await notificationsOf(sql`type = 'deal_changes' and deal_id = ${deal.id}`);
+		const reopened = changes
+			.flatMap((n) => (n.data.items ?? []) as { kind: string; detail: { to?: string } }[])
+			.filter((i) => i.kind === 'status' && i.detail.to === 'open');
+		expect(reopened).toEqual([]);
+		expect(
+			(
+				await db.execute(
+					sql`select 1 from deal_changes where deal_id = ${deal.id} and fanned_out_at is null`
+				)
+			).length
+		).toBe(0);
 
 		// Again, and the same job delivered twice more: nothing changes.
 		const writes = async () =>

@@ -174,12 +174,17 @@ async function namesFor(tx: Tx, changes: Change[]): Promise<Names> {
 }
 
 /**
- * Changes kept in the deal's history but told to nobody: the server giving a card the name of
- * the existing customer its typed phone belongs to (SPEC B24). The rep sees it on the card; as a
- * notification it read as someone else changing their fresh card.
+ * Changes kept in the deal's history but told to nobody here:
+ * - the server giving a card the name of the existing customer its typed phone belongs to (SPEC
+ *   B24). The rep sees it on the card; as a notification it read as someone else changing their
+ *   fresh card.
+ * - a standby deal back on the board on its date. Its owner and followers get the
+ *   `standby_reopened` notice for it (notify/due.ts), which says more; this would repeat it.
  */
 function quiet(c: Change) {
-	return c.kind === 'customer' && c.actor_id === null;
+	if (c.actor_id !== null) return false;
+	if (c.kind === 'customer') return true;
+	return c.kind === 'status' && c.detail.from === 'standby' && c.detail.to === 'open';
 }
 
 function withNames(c: Change, names: Names): Record<string, unknown> {
