@@ -63,11 +63,11 @@ export const actions: Actions = {
 		}
 		// Their deal cards show the saved name (SPEC B24). The customer is saved either way: cards
 		// this could not write are left to a job that retries until they show it.
-		const job: CustomerCardsJobData = { orgId: org.id, customerId, userId: user.id };
 		try {
 			await customers.renameOnCards(rt, { orgId: org.id, customerId, by: { userId: user.id } });
 		} catch (err) {
 			rt.log.warn({ err, customerId }, 'renamed customer not shown on their cards; queued');
+			const job: CustomerCardsJobData = { orgId: org.id, customerId, userId: user.id };
 			await send(rt.boss, { queue: queues.customerCards, data: job }).catch((sendErr: unknown) =>
 				rt.log.error({ err: sendErr, customerId }, 'could not queue the cards of a customer')
 			);
