@@ -35,11 +35,10 @@ import { useRedis } from '../../support/redis';
 // against PostgreSQL directly (snapshot + log, as the server loads it), never through the server.
 // What "acknowledged" means exactly is explained in tests/support/board-clients.ts.
 //
-// BOARD_DURABILITY_CLIENTS (16), _KILLS (10; the two-server spec 5), _BOARDS (4), _SEED,
-// _PACE_MS (mean ms between one client's ops, 40), _INSTANCES (as the spec asks); _SERVER_ENTRY
-// runs another build's server (to see the test fail on one). With several instances they share
-// one database and Redis, clients are spread over them, and only the first is killed and
-// restarted.
+// BOARD_DURABILITY_CLIENTS (16), _KILLS (10), _BOARDS (4), _SEED, _PACE_MS (mean ms between one
+// client's ops, 40), _INSTANCES (as the spec asks); _SERVER_ENTRY runs another build's server (to
+// see the test fail on one). With several instances they share one database and Redis, clients
+// are spread over them, and only the first is killed and restarted.
 
 const envInt = (name: string, fallback: number) => {
 	const v = Number(process.env[`BOARD_DURABILITY_${name}`]);
@@ -76,19 +75,10 @@ function ackedClock(r: Replica, acked: number) {
 	return end;
 }
 
-/**
- * Runs the harness with `instances` collab servers (board-durability*.spec.ts), the first
- * SIGKILLed `kills` times (BOARD_DURABILITY_KILLS overrides).
- */
-export async function boardDurabilityHarness({
-	instances,
-	kills = 10
-}: {
-	instances: number;
-	kills?: number;
-}) {
+/** Runs the harness with `instances` collab servers (board-durability*.spec.ts). */
+export async function boardDurabilityHarness({ instances }: { instances: number }) {
 	const CLIENTS = envInt('CLIENTS', 16);
-	const KILLS = envInt('KILLS', kills);
+	const KILLS = envInt('KILLS', 10);
 	const BOARDS = envInt('BOARDS', 4);
 	const SEED = envInt('SEED', 20261130);
 	const PACE_MS = envInt('PACE_MS', 40);
