@@ -51,6 +51,9 @@ const LINGER_BYTES = 16 * 1024 * 1024;
  * after its FIN, until the client closes its side, LINGER_MS pass or LINGER_BYTES arrive.
  */
 function lingerAfterEarlyAnswer(req: http.IncomingMessage, res: http.ServerResponse) {
+	// Only a request with a body can still be sending (most are GETs: no listener for them).
+	const length = req.headers['content-length'];
+	if (!req.headers['transfer-encoding'] && (length === undefined || length === '0')) return;
 	res.once('finish', () => {
 		const socket = req.socket;
 		// Node's own finish handler has just run: it ends the socket and destroys it once the FIN
