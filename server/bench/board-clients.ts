@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
-import { dealsMap, textOf } from '$lib/board/doc';
+import { dealField, textOf } from '$lib/board/doc';
 import { moveDeal, updateDealFields } from '$lib/board/ops';
 import { Prng } from '$lib/board/testing/prng';
 import { inBatches, openReader, openSocket, withTimeout } from './collab-client';
@@ -380,7 +380,7 @@ async function run(
 			if (prng.chance(0.7)) {
 				// Drop the card right after another one, in that one's column (a drag on the board).
 				const other = prng.pick(board.dealIds);
-				const stageId = textOf(dealsMap(doc).get(other)?.get('stageId'));
+				const stageId = textOf(dealField(doc, other, 'stageId'));
 				if (other !== dealId && stageId) {
 					try {
 						moveDeal(
@@ -394,7 +394,7 @@ async function run(
 				}
 			}
 			if (sent.length === before) {
-				const amount = (dealsMap(doc).get(dealId)?.get('amount') as number | undefined) ?? 0;
+				const amount = (dealField(doc, dealId, 'amount') as number | undefined) ?? 0;
 				updateDealFields(
 					doc,
 					{ dealId, amount: amount + 1000 + (++amountBump % 7) * 1000 },

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { dealsDocName, dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
+import { cardField, dealsDocName, dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
 import { createDeal } from '$lib/board/ops';
 import { freePort } from '$lib/server/net';
 import { acked, openSocket } from './collab-client';
@@ -189,7 +189,7 @@ async function fillBoard(origin: string, login: Login) {
 	// until every card names its customer, then for the projection's last flush.
 	const deals = dealsMap(shard.doc);
 	const settled = () =>
-		[...deals.values()].every((card) => typeof card.get('customerId') === 'string');
+		[...deals.values()].every((card) => typeof cardField(card, 'customerId') === 'string');
 	const deadline = performance.now() + 300_000;
 	while (!settled()) {
 		if (performance.now() > deadline)

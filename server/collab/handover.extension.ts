@@ -1,6 +1,6 @@
 import { Connection, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server';
 import type * as Y from 'yjs';
-import { dealsDocName, dealsMap, parseBoardDocName } from '$lib/board/doc';
+import { cardField, dealsDocName, dealsMap, parseBoardDocName } from '$lib/board/doc';
 import { forwardEdits } from '$lib/board/ops';
 import { readCard } from '$lib/board/read';
 import type { Logger } from '$lib/server/log';
@@ -42,7 +42,7 @@ export function handoverExtension({ changeDoc, log }: { changeDoc: ChangeDoc; lo
 				}
 				for (const [dealId, keys] of changed) {
 					const card = deals.get(dealId);
-					const movedTo = card?.get('movedTo');
+					const movedTo = card && cardField(card, 'movedTo');
 					if (!card || typeof movedTo !== 'string' || keys.size === 0) continue;
 					const from = readCard(dealId, card);
 					const target = dealsDocName(board.pipelineId, movedTo);

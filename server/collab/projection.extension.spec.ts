@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
+import { dealField, dealsDocName, dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
 import {
 	addStage,
 	createDeal,
@@ -232,7 +232,7 @@ describe('projection of board documents', () => {
 
 		await theirs.synced();
 		await expect
-			.poll(() => dealsMap(mine.scope(rep.id).dealDoc).get(dealId)?.get('amount'))
+			.poll(() => dealField(mine.scope(rep.id).dealDoc, dealId, 'amount'))
 			.toBe(12_000_000);
 		moveDeal(mine.scope(rep.id), { dealId, toStageId: second! }, as(rep.id));
 		setStatus(mine.scope(rep.id).dealDoc, { dealId, status: 'won' }, as(rep.id));
@@ -562,7 +562,7 @@ describe('inline customers', () => {
 		await offline.synced;
 
 		const customerIdOf = (id: string) =>
-			dealsMap(board.scope(rep.id).dealDoc).get(id)?.get('customerId') as string | undefined;
+			dealField(board.scope(rep.id).dealDoc, id, 'customerId') as string | undefined;
 		await expect.poll(() => customerIdOf(firstDeal), { timeout: 5000 }).toBeTruthy();
 		const customerId = customerIdOf(firstDeal)!;
 		const [customer] = await db.select().from(customers).where(eq(customers.id, customerId));
@@ -602,7 +602,7 @@ describe('inline customers', () => {
 		// The card shows the customer it now names (SPEC B24); the name typed on it is in the
 		// deal's history, changed by the server. The first card's name was the record's already.
 		await expect
-			.poll(() => dealsMap(board.scope(rep.id).dealDoc).get(secondDeal)?.get('customerName'))
+			.poll(() => dealField(board.scope(rep.id).dealDoc, secondDeal, 'customerName'))
 			.toBe('Chị Hoa');
 		const customerEvents = () =>
 			db

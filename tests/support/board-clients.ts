@@ -2,7 +2,13 @@ import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/pro
 import { v7 as uuidv7 } from 'uuid';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, pipelineDocName, readStages } from '../../src/lib/board/doc';
+import {
+	dealField,
+	dealsDocName,
+	dealsMap,
+	pipelineDocName,
+	readStages
+} from '../../src/lib/board/doc';
 import {
 	createDeal,
 	isBoardOpError,
@@ -316,7 +322,7 @@ function pickStep(client: BoardClient, maxDeals: number): Step | null {
 			const dealId = prng.pick(ids);
 			const all = cols();
 			const resolve = stageResolver(pipelineDoc);
-			const from = resolve(String(dealsMap(shard.doc).get(dealId)?.get('stageId')));
+			const from = resolve(String(dealField(shard.doc, dealId, 'stageId')));
 			// Half the moves reorder within the deal's column, half go to another column.
 			const column =
 				prng.chance(0.5) && from ? all.find((c) => c.stage.id === from)! : prng.pick(all);
@@ -347,7 +353,7 @@ function pickStep(client: BoardClient, maxDeals: number): Step | null {
 		}
 		case 'setStar': {
 			const dealId = prng.pick(ids);
-			const starred = dealsMap(shard.doc).get(dealId)?.get('starred') !== true;
+			const starred = dealField(shard.doc, dealId, 'starred') !== true;
 			return {
 				name: kind,
 				replica: shard,

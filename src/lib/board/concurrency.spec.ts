@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { dealsMap, readStages } from './doc';
+import { cardField, dealsMap, readStages } from './doc';
 import {
 	createDeal,
 	deleteStage,
@@ -187,7 +187,7 @@ describe('concurrent edits', () => {
 			setStatus(B!.dealDoc, { dealId: id, status: 'standby', standbyUntil: '2026-06-01' }, user);
 			syncAll([A!, B!]);
 			const card = dealsMap(A!.dealDoc).get(id)!;
-			const triple = ['status', 'lostReason', 'standbyUntil'].map((k) => card.get(k));
+			const triple = ['status', 'lostReason', 'standbyUntil'].map((k) => cardField(card, k));
 			seen.add(String(triple[0]));
 			expect([
 				['lost', 'Khách chọn đối thủ', null],
@@ -214,7 +214,7 @@ describe('concurrent edits', () => {
 		setStatus(W!.dealDoc, { dealId: id, status: 'open' }, user);
 		syncAll([X!, Y!, Z!, W!]);
 		const card = dealsMap(X!.dealDoc).get(id)!;
-		expect(['status', 'lostReason', 'standbyUntil'].map((k) => card.get(k))).toEqual([
+		expect(['status', 'lostReason', 'standbyUntil'].map((k) => cardField(card, k))).toEqual([
 			'lost',
 			'Giá',
 			null

@@ -1,5 +1,12 @@
-import * as Y from 'yjs';
-import { dealsMap, readAllStages, type DealStatus } from './doc';
+import type * as Y from 'yjs';
+import {
+	cardField,
+	clearCardField,
+	dealsMap,
+	newCard,
+	readAllStages,
+	type DealStatus
+} from './doc';
 import { BoardOpError } from './errors';
 import { compareOrder, keysAfter } from './order';
 import type { Origin } from './origin';
@@ -63,10 +70,9 @@ export function createDeal(scope: DealScope, input: NewDeal, origin: Origin) {
 	});
 	Object.assign(fields, { stageId, order, createdAt: at, updatedAt: at, stageEnteredAt: at });
 	scope.dealDoc.transact(() => {
-		// The card gets every field before it joins the map: no replica sees half a card.
-		const card = new Y.Map<unknown>();
-		for (const [k, val] of Object.entries(fields)) card.set(k, val);
-		dealsMap(scope.dealDoc).set(id, card);
+		// The card gets every field, as one entry (B25), before it joins the map: no replica sees
+		// half a card.
+		dealsMap(scope.dealDoc).set(id, newCard(fields));
 	}, origin);
 }
 
@@ -87,7 +93,7 @@ export function moveDeal(
 		...neighbours(input)
 	});
 	if (order === null) return;
-	const stored = card.get('stageId');
+	const stored = cardField(card, 'stageId');
 	const entered = fromStageId !== stageId;
 	scope.dealDoc.transact(() => {
 		// Only what changes is written: every overwritten value stays in the document as a
@@ -166,10 +172,11 @@ export function followCustomer(
 	const card = cardOf(dealDoc, input.dealId);
 	const customerId = v.uuid(input.customerId, 'customerId');
 	const name = v.text(input.customerName, 'customerName', v.limits.customerName);
-	if (card.get('customerId') === customerId && card.get('customerName') === name) return false;
+	if (cardField(card, 'customerId') === customerId && cardField(card, 'customerName') === name)
+		return false;
 	dealDoc.transact(() => {
-		if (card.get('customerId') !== customerId) card.set('customerId', customerId);
-		if (card.get('customerName') !== name) card.set('customerName', name);
+		if (cardField(card, 'customerId') !== customerId) card.set('customerId', customerId);
+		if (cardField(card, 'customerName') !== name) card.set('customerName', name);
 	}, origin);
 	return true;
 }
@@ -188,10 +195,10 @@ export function setLedger(
 	const card = cardOf(dealDoc, input.dealId);
 	const paid = v.amount(input.paid, 'paid');
 	const overdue = v.amount(input.overdue, 'overdue');
-	if (card.get('paid') === paid && card.get('overdue') === overdue) return false;
+	if (cardField(card, 'paid') === paid && cardField(card, 'overdue') === overdue) return false;
 	dealDoc.transact(() => {
-		if (card.get('paid') !== paid) card.set('paid', paid);
-		if (card.get('overdue') !== overdue) card.set('overdue', overdue);
+		if (cardField(card, 'paid') !== paid) card.set('paid', paid);
+		if (cardField(card, 'overdue') !== overdue) card.set('overdue', overdue);
 	}, origin);
 	return true;
 }
@@ -210,9 +217,9 @@ export function setLastContact(
 	const card = cardOf(dealDoc, input.dealId);
 	const at =
 		input.lastContactAt === null ? undefined : v.time(input.lastContactAt, 'lastContactAt');
-	if (card.get('lastContactAt') === at) return false;
+	if ((cardField(card, 'lastContactAt') ?? undefined) === at) return false;
 	dealDoc.transact(() => {
-		if (at === undefined) card.delete('lastContactAt');
+		if (at === undefined) clearCardField(card, 'lastContactAt');
 		else card.set('lastContactAt', at);
 	}, origin);
 	return true;
@@ -246,7 +253,7 @@ export function setStatus(
 		next.standbyUntil = v.date(input.standbyUntil, 'standbyUntil');
 	}
 	const at = v.time(input.at);
-	if (Object.entries(next).every(([k, val]) => (card.get(k) ?? null) === val)) return;
+	if (Object.entries(next).every(([k, val]) => (cardField(card, k) ?? null) === val)) return;
 	// All three keys, every time, null for an unused companion (SPEC B14): when every write of
 	// `status` also writes both companions, Yjs picks the same winning op for all three keys, so a
 	// lost deal keeps the reason written with it. Writing only what changed let a concurrent
@@ -282,13 +289,13 @@ export function moveDealsFromDeletedStages(
 	const resolve = stageResolver(scope.pipelineDoc);
 	const moves = new Map<string, { id: string; order: string }[]>();
 	for (const [id, card] of dealsMap(scope.dealDoc)) {
-		const stored = card.get('stageId');
+		const stored = cardField(card, 'stageId');
 		if (typeof stored !== 'string' || !deleted.has(stored)) continue;
 		const target = resolve(stored);
 		// A deleted stage shown again (every stage deleted, SPEC B12) keeps its cards.
 		if (target === null || target === stored) continue;
 		const list = moves.get(target) ?? [];
-		list.push({ id, order: String(card.get('order') ?? '') });
+		list.push({ id, order: String(cardField(card, 'order') ?? '') });
 		moves.set(target, list);
 	}
 	if (moves.size === 0) return 0;
@@ -327,7 +334,7 @@ function neighbours(input: { after?: string; before?: string }) {
 	return out;
 }
 
-/** Applies a patch where `null` deletes an optional key. Bumps `updatedAt` if anything changed. */
+/** Applies a patch where `null` clears an optional field (B25). Bumps `updatedAt` if anything changed. */
 function write(
 	doc: Y.Doc,
 	card: Y.Map<unknown>,
@@ -336,12 +343,12 @@ function write(
 	origin: Origin
 ) {
 	const changed = Object.entries(patch).filter(([k, val]) =>
-		val === null ? card.has(k) : card.get(k) !== val
+		val === null ? cardField(card, k) != null : cardField(card, k) !== val
 	);
 	if (changed.length === 0) return;
 	doc.transact(() => {
 		for (const [k, val] of changed) {
-			if (val === null) card.delete(k);
+			if (val === null) clearCardField(card, k);
 			else card.set(k, val);
 		}
 		card.set('updatedAt', at);

@@ -157,9 +157,76 @@ export function settingsMap(doc: Y.Doc) {
 	return doc.getMap<unknown>('settings');
 }
 
-/** Cards keyed by deal id; each card is a Y.Map of `dealFields` (never a Y.Array of cards). */
+/** Cards keyed by deal id; each card is a Y.Map (SPEC B3, B25; never a Y.Array of cards). */
 export function dealsMap(doc: Y.Doc) {
 	return doc.getMap<Y.Map<unknown>>('deals');
+}
+
+/**
+ * The entry of a card holding, as one plain object, the fields it was created with (SPEC B25).
+ * Written once, when the card is made, and never again; every later write is an entry of its
+ * own field, which takes precedence. One entry instead of one per field is what keeps a loaded
+ * 500-card shard near 1 MB of server memory instead of ~3.7 MB (docs/performance.md).
+ */
+export const CARD_BASE = 'base';
+
+function baseOf(card: Y.Map<unknown>): Record<string, unknown> | undefined {
+	const base = card.get(CARD_BASE);
+	return base !== null && typeof base === 'object' && !Array.isArray(base)
+		? (base as Record<string, unknown>)
+		: undefined;
+}
+
+/**
+ * What a card holds for `key`: the field's own entry when it has one, else the value the card
+ * was created with (SPEC B25). Every reader of a card field goes through here.
+ */
+export function cardField(card: Y.Map<unknown>, key: string): unknown {
+	const own = card.get(key);
+	if (own !== undefined) return own;
+	const base = baseOf(card);
+	return base && Object.hasOwn(base, key) ? base[key] : undefined;
+}
+
+/** `cardField` for many fields of one card: reads its creation entry once (the board's readers). */
+export function cardReader(card: Y.Map<unknown>): (key: string) => unknown {
+	const base = baseOf(card);
+	return (key) => {
+		const own = card.get(key);
+		if (own !== undefined || !base) return own;
+		return Object.hasOwn(base, key) ? base[key] : undefined;
+	};
+}
+
+/** The fields a card holds a value for, `null` included (its own entries and its creation's). */
+export function cardFieldNames(card: Y.Map<unknown>): string[] {
+	const names = new Set(Object.keys(baseOf(card) ?? {}));
+	for (const key of card.keys()) if (key !== CARD_BASE) names.add(key);
+	return [...names].filter((key) => cardField(card, key) !== undefined);
+}
+
+/** What the card of `dealId` in `doc` holds for `key`; undefined when there is no such card. */
+export function dealField(doc: Y.Doc, dealId: string, key: string): unknown {
+	const card = dealsMap(doc).get(dealId);
+	return card ? cardField(card, key) : undefined;
+}
+
+/**
+ * Clears an optional field: `null` over a value the card was created with (deleting the entry
+ * would bring that value back), otherwise the entry goes, as before B25. Call inside a
+ * transaction.
+ */
+export function clearCardField(card: Y.Map<unknown>, key: string) {
+	const base = baseOf(card);
+	if (base && Object.hasOwn(base, key) && base[key] !== null) card.set(key, null);
+	else if (card.has(key)) card.delete(key);
+}
+
+/** A new card holding `fields` as its creation entry (SPEC B6, B25); add it to `dealsMap`. */
+export function newCard(fields: Record<string, unknown>): Y.Map<unknown> {
+	const card = new Y.Map<unknown>();
+	card.set(CARD_BASE, { ...fields });
+	return card;
 }
 
 export function readStoredStage(id: string, m: Y.Map<unknown>): StoredStage {

@@ -1,5 +1,13 @@
-import * as Y from 'yjs';
-import { dealFields, dealStatuses, dealsMap, type Deal } from './doc';
+import type * as Y from 'yjs';
+import {
+	cardField,
+	clearCardField,
+	dealFields,
+	dealStatuses,
+	dealsMap,
+	newCard,
+	type Deal
+} from './doc';
 import { BoardOpError } from './errors';
 import type { Origin } from './origin';
 import { readCard } from './read';
@@ -40,11 +48,7 @@ export function receiveDeal(
 		fields.standbyUntil ??= null;
 	}
 	Object.assign(fields, { ownerId, updatedAt: at });
-	dealDoc.transact(() => {
-		const card = new Y.Map<unknown>();
-		for (const [k, val] of Object.entries(fields)) card.set(k, val);
-		dealsMap(dealDoc).set(id, card);
-	}, origin);
+	dealDoc.transact(() => dealsMap(dealDoc).set(id, newCard(fields)), origin);
 	return true;
 }
 
@@ -57,7 +61,7 @@ export function handOver(
 	const card = dealsMap(dealDoc).get(input.dealId);
 	if (!card) throw new BoardOpError('deal_not_found', { field: 'dealId' });
 	const to = v.uuid(input.toOwnerId, 'ownerId');
-	if (card.get('movedTo') === to) return;
+	if (cardField(card, 'movedTo') === to) return;
 	const at = v.time(input.at);
 	dealDoc.transact(() => {
 		card.set('movedTo', to);
@@ -86,14 +90,14 @@ export function forwardEdits(
 	const patch: Record<string, unknown> = {};
 	for (const key of keys) {
 		const value = checked(key, from[key as keyof Deal]);
-		if (value !== SKIP && card.get(key) !== value) patch[key] = value;
+		if (value !== SKIP && cardField(card, key) !== value) patch[key] = value;
 	}
 	const written = Object.keys(patch);
 	if (written.length === 0) return [];
 	const at = v.time(input.at);
 	dealDoc.transact(() => {
 		for (const [k, val] of Object.entries(patch)) {
-			if (val === undefined) card.delete(k);
+			if (val === undefined) clearCardField(card, k);
 			else card.set(k, val);
 		}
 		card.set('updatedAt', at);

@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import {
+	cardReader,
 	dealStatuses,
 	dealsMap,
 	numberOf,
@@ -17,20 +18,21 @@ import { compareOrder } from './order';
 // write, and they accept whatever a document holds (SPEC B16).
 
 export function readCard(id: string, card: Y.Map<unknown>): Deal {
-	const status = card.get('status');
+	const field = cardReader(card);
+	const status = field('status');
 	const deal: Deal = {
 		id,
-		title: textOf(card.get('title')),
-		stageId: textOf(card.get('stageId')),
-		order: textOf(card.get('order')),
-		amount: numberOf(card.get('amount')),
-		ownerId: textOf(card.get('ownerId')),
-		starred: card.get('starred') === true,
+		title: textOf(field('title')),
+		stageId: textOf(field('stageId')),
+		order: textOf(field('order')),
+		amount: numberOf(field('amount')),
+		ownerId: textOf(field('ownerId')),
+		starred: field('starred') === true,
 		status: dealStatuses.includes(status as DealStatus) ? (status as DealStatus) : 'open',
-		createdAt: numberOf(card.get('createdAt')),
-		updatedAt: numberOf(card.get('updatedAt')),
-		stageEnteredAt: numberOf(card.get('stageEnteredAt')),
-		createdBy: textOf(card.get('createdBy'))
+		createdAt: numberOf(field('createdAt')),
+		updatedAt: numberOf(field('updatedAt')),
+		stageEnteredAt: numberOf(field('stageEnteredAt')),
+		createdBy: textOf(field('createdBy'))
 	};
 	for (const key of [
 		'customerId',
@@ -41,18 +43,18 @@ export function readCard(id: string, card: Y.Map<unknown>): Deal {
 		'amountReason',
 		'movedTo'
 	] as const) {
-		const v = card.get(key);
+		const v = field(key);
 		if (typeof v === 'string') deal[key] = v;
 	}
 	for (const key of ['paid', 'overdue', 'lastContactAt'] as const) {
-		const v = card.get(key);
+		const v = field(key);
 		if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) deal[key] = v;
 	}
 	// Only the status's own companion is shown (SPEC B14); ops keep the other null, but a card
 	// written by anything else could hold one.
-	const lostReason = card.get('lostReason');
+	const lostReason = field('lostReason');
 	if (deal.status === 'lost' && typeof lostReason === 'string') deal.lostReason = lostReason;
-	const standbyUntil = card.get('standbyUntil');
+	const standbyUntil = field('standbyUntil');
 	if (deal.status === 'standby' && typeof standbyUntil === 'string') {
 		deal.standbyUntil = standbyUntil;
 	}

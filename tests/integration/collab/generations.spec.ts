@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dealsMap, pipelineDocName, readStages } from '$lib/board/doc';
+import { readCard } from '$lib/board/read';
 import { createDeal, moveDeal, setStar, updateDealFields } from '$lib/board/ops';
 import { replica } from '$lib/board/testing/board';
 import { createDocLocks } from '$lib/server/collab/locks';
@@ -30,7 +31,9 @@ const as = { kind: 'user', userId: owner.id } as const;
 // Small thresholds: the spec's shard is small.
 const rewrite = { minBytes: 1, factor: 1.2 };
 
-const cards = (doc: Y.Doc) => dealsMap(doc).toJSON();
+// Every card as the board reads it (SPEC B25: a field may sit in the card's creation entry).
+const cards = (doc: Y.Doc) =>
+	Object.fromEntries([...dealsMap(doc)].map(([id, card]) => [id, readCard(id, card)]));
 const stored = async () =>
 	(
 		await db

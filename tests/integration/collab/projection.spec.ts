@@ -5,7 +5,13 @@ import { promisify } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, pipelineDocName, readStages } from '../../../src/lib/board/doc';
+import {
+	dealField,
+	dealsDocName,
+	dealsMap,
+	pipelineDocName,
+	readStages
+} from '../../../src/lib/board/doc';
 import { createDeal, moveDeal, setStatus } from '../../../src/lib/board/ops';
 import { readDeal } from '../../../src/lib/board/read';
 import * as session from '../../../src/lib/server/auth/session';
@@ -80,9 +86,9 @@ it('keeps the tables live as a rep works, and the rebuild command finds nothing 
 	setStatus(shard.doc, { dealId: ids[2]!, status: 'lost', lostReason: 'Hết ngân sách' }, as);
 
 	await expect
-		.poll(() => dealsMap(shard.doc).get(ids[0]!)?.get('customerId'), { timeout: 10_000 })
+		.poll(() => dealField(shard.doc, ids[0]!, 'customerId'), { timeout: 10_000 })
 		.toBeTruthy();
-	const customerId = dealsMap(shard.doc).get(ids[0]!)!.get('customerId') as string;
+	const customerId = dealField(shard.doc, ids[0]!, 'customerId') as string;
 	const [customer] = await app.db.select().from(customers).where(eq(customers.id, customerId));
 	expect(customer).toMatchObject({ orgId: org.id, name: 'Anh Minh', phones: ['+84903456789'] });
 	await expect

@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dealsDocName, dealsMap } from '$lib/board/doc';
+import { readCard } from '$lib/board/read';
 import { setStar, updateDealFields } from '$lib/board/ops';
 import { compact } from '$lib/server/collab/log';
 import { collabDocuments } from '$lib/server/db/schema';
@@ -33,7 +34,9 @@ afterAll(async () => {
 	await redis.stop();
 });
 
-const cards = (doc: Y.Doc) => dealsMap(doc).toJSON();
+// Every card as the board reads it (SPEC B25: a field may sit in the card's creation entry).
+const cards = (doc: Y.Doc) =>
+	Object.fromEntries([...dealsMap(doc)].map(([id, card]) => [id, readCard(id, card)]));
 const clientsOf = (doc: Y.Doc) => [...doc.store.clients.keys()];
 
 it('[B23] never relays between copies of different generations, and relays within one', async () => {

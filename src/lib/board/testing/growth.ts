@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { dealsMap, readStages } from '../doc';
+import { cardField, dealsMap, readStages } from '../doc';
 import { createDeal, initPipeline, moveDeal } from '../ops';
 import type { Origin } from '../origin';
 import { columns } from '../read';
@@ -130,8 +130,8 @@ export function measureGrowth({
 					title: d.title,
 					ownerId: d.ownerId,
 					amount: d.amount,
-					customerName: String(source.get('customerName')),
-					customerPhone: String(source.get('customerPhone')),
+					customerName: String(cardField(source, 'customerName')),
+					customerPhone: String(cardField(source, 'customerPhone')),
 					...(prev ? { after: prev } : {}),
 					at
 				},

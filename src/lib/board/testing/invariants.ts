@@ -1,6 +1,8 @@
 import { generateKeyBetween } from 'fractional-indexing';
 import type * as Y from 'yjs';
 import {
+	CARD_BASE,
+	cardField,
 	dealFields,
 	dealStatuses,
 	dealsMap,
@@ -94,23 +96,31 @@ export function cardViolations(doc: Y.Doc): string[] {
 	for (const [id, card] of dealsMap(doc)) {
 		const bad = (what: string) => out.push(`deal ${id}: ${what}`);
 		if (!isUuid(id)) bad('id is not a UUID');
-		for (const key of card.keys()) {
-			if (!(dealFields as readonly string[]).includes(key)) bad(`orphan field ${key}`);
+		const base = card.get(CARD_BASE);
+		if (base !== undefined && (base === null || typeof base !== 'object' || Array.isArray(base))) {
+			bad('creation entry is not an object');
 		}
-		const s = (k: string) => typeof card.get(k) === 'string';
-		const n = (k: string) => Number.isSafeInteger(card.get(k));
-		if (!s('title') || card.get('title') === '') bad('no title');
+		const baseKeys = base && typeof base === 'object' ? Object.keys(base) : [];
+		for (const key of [...card.keys(), ...baseKeys]) {
+			if (key !== CARD_BASE && !(dealFields as readonly string[]).includes(key)) {
+				bad(`orphan field ${key}`);
+			}
+		}
+		const s = (k: string) => typeof cardField(card, k) === 'string';
+		const n = (k: string) => Number.isSafeInteger(cardField(card, k));
+		if (!s('title') || cardField(card, 'title') === '') bad('no title');
 		if (!s('stageId')) bad('no stage');
-		if (!validKey(card.get('order'))) bad('bad order key');
-		if (!n('amount') || (card.get('amount') as number) < 0) bad('bad amount');
-		if (!isUuid(card.get('ownerId')) || !isUuid(card.get('createdBy'))) bad('bad owner/creator');
-		if (typeof card.get('starred') !== 'boolean') bad('bad star');
-		const status = card.get('status') as DealStatus;
+		if (!validKey(cardField(card, 'order'))) bad('bad order key');
+		if (!n('amount') || (cardField(card, 'amount') as number) < 0) bad('bad amount');
+		if (!isUuid(cardField(card, 'ownerId')) || !isUuid(cardField(card, 'createdBy')))
+			bad('bad owner/creator');
+		if (typeof cardField(card, 'starred') !== 'boolean') bad('bad star');
+		const status = cardField(card, 'status') as DealStatus;
 		if (!dealStatuses.includes(status)) bad('bad status');
 		if (!n('createdAt') || !n('updatedAt') || !n('stageEnteredAt')) bad('bad timestamps');
 		// SPEC B14: status and companions come from one op, whatever the merge: the companion a
 		// status needs is there, the other is null (or absent, before the first status change).
-		const companion = (k: string) => card.get(k) ?? null;
+		const companion = (k: string) => cardField(card, k) ?? null;
 		if (status === 'lost' ? !s('lostReason') : companion('lostReason') !== null) {
 			bad(`status ${status} with lostReason ${JSON.stringify(companion('lostReason'))}`);
 		}

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type * as Y from 'yjs';
-import { dealsDocName, dealsMap } from '$lib/board/doc';
+import { cardField, dealsDocName, dealsMap } from '$lib/board/doc';
 import { BoardOpError, setLastContact } from '$lib/board/ops';
 import { isUuid } from '$lib/board/order';
 import { dealDocName, readContacts } from '$lib/deal/doc';
@@ -28,7 +28,7 @@ export function lastContactOf(doc: Y.Doc): number | null {
 
 function cardHolds(doc: Y.Doc | undefined, dealId: string, value: number | null) {
 	const card = doc ? dealsMap(doc).get(dealId) : undefined;
-	return card !== undefined && (card.get('lastContactAt') ?? null) === value;
+	return card !== undefined && (cardField(card, 'lastContactAt') ?? null) === value;
 }
 
 /**
@@ -68,7 +68,7 @@ export async function expectedLastContacts(
 	const out = new Map<string, number | null>();
 	const fromTable: string[] = [];
 	for (const [id, card] of dealsMap(shard)) {
-		if (!isUuid(id) || card.get('movedTo') !== undefined) continue;
+		if (!isUuid(id) || cardField(card, 'movedTo') !== undefined) continue;
 		const live = peek(dealDocName(id));
 		if (live) out.set(id, lastContactOf(live));
 		else fromTable.push(id);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap } from '$lib/board/doc';
+import { cardField, dealsDocName, dealsMap } from '$lib/board/doc';
 import { setStatus } from '$lib/board/deal-ops';
 import type { Origin } from '$lib/board/origin';
 import { dispatchInTx } from '../mail/mail';
@@ -199,7 +199,8 @@ export async function reopenStandby(rt: Rt, job: StandbyReopenJob): Promise<bool
 	return rt.changeDoc(dealsDocName(deal.pipeline_id, deal.owner_id), (doc: Y.Doc) => {
 		const card = dealsMap(doc).get(deal.id);
 		if (!(card instanceof Y.Map)) return false;
-		if (card.get('status') !== 'standby' || card.get('standbyUntil') !== job.until) return false;
+		if (cardField(card, 'status') !== 'standby' || cardField(card, 'standbyUntil') !== job.until)
+			return false;
 		setStatus(doc, { dealId: deal.id, status: 'open' }, origin);
 		return true;
 	});

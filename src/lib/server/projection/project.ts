@@ -15,6 +15,7 @@ import {
 	stageRows,
 	type DealRow
 } from './rows';
+import { readDeal } from '$lib/board/read';
 
 // The live projection of one loaded document into the tables, in one transaction per flush.
 // The caller (server/collab/projection.extension.ts) says which cards or stages changed and
@@ -129,7 +130,7 @@ export async function projectShard(
 					before: before.get(r.id),
 					after: r,
 					actorId: attribution.get(r.id) ?? null,
-					amountReason: textOf(dealsMap(dealDoc).get(r.id)?.get('amountReason')) || null
+					amountReason: textOf(readDeal(dealDoc, r.id)?.amountReason) || null
 				})
 			);
 		const { createdDealIds } = await repo.insertEvents(tx, { events });
