@@ -10,6 +10,9 @@ const config = {
 		// SvelteKit's own origin check (on by default) covers form posts; hooks.server.ts extends
 		// it to every non-GET request whatever its content type (src/lib/server/security/csrf.ts).
 		adapter: adapter({ out: 'build/app', precompress: true }),
+		// A tab left open across a deploy learns of it within a minute (`updated` from $app/state),
+		// shows a banner asking for a reload, and its next navigation loads the new version.
+		version: { pollInterval: 60_000 },
 		// SvelteKit adds a nonce or hash for its own inline scripts. Styles allow inline for
 		// Svelte's style: directives (attributes, not scripts). WebSockets are same-origin.
 		csp: {

@@ -19,6 +19,8 @@ export const vi = {
 	'shell.skipToContent': 'Chuyển đến nội dung chính',
 	'shell.trialBanner': 'Bạn đang dùng thử {plan} — còn {days} ngày.',
 	'shell.trialEnded': 'Thời gian dùng thử đã hết. Liên hệ quản trị viên để gia hạn.',
+	'shell.updated': 'Chốt vừa có phiên bản mới. Tải lại trang để dùng bản mới nhất.',
+	'shell.reload': 'Tải lại',
 	'shell.empty.boards.title': 'Chưa có bảng giao dịch',
 	'shell.empty.boards.body':
 		'Bảng kanban cho từng quy trình bán hàng sẽ xuất hiện ở đây. Hãy mời đồng nghiệp trong khi chờ tính năng này.',

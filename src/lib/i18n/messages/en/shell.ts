@@ -21,6 +21,8 @@ export const en: Record<keyof typeof vi, string> = {
 	'shell.skipToContent': 'Skip to main content',
 	'shell.trialBanner': 'You are trying {plan} — {days} days left.',
 	'shell.trialEnded': 'Your trial has ended. Contact your administrator to continue.',
+	'shell.updated': 'A new version of Chốt is out. Reload the page to use it.',
+	'shell.reload': 'Reload',
 	'shell.empty.boards.title': 'No boards yet',
 	'shell.empty.boards.body':
 		'A kanban board for each sales process will appear here. Invite your colleagues meanwhile.',
