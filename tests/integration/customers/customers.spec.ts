@@ -114,6 +114,23 @@ async function stored(docName: string) {
 	return doc;
 }
 
+/** What PostgreSQL holds for a document without the log row `skip` (one that cannot load). */
+async function storedState(docName: string, skip: number) {
+	const doc = new Y.Doc();
+	const rows = await app.db
+		.select({ update: collabUpdates.update })
+		.from(collabUpdates)
+		.where(and(eq(collabUpdates.docName, docName), sql`${collabUpdates.seq} <> ${skip}`))
+		.orderBy(asc(collabUpdates.seq));
+	const [snapshot] = await app.db
+		.select({ state: collabDocuments.state })
+		.from(collabDocuments)
+		.where(eq(collabDocuments.name, docName));
+	if (snapshot) Y.applyUpdate(doc, snapshot.state);
+	for (const r of rows) Y.applyUpdate(doc, r.update);
+	return doc;
+}
+
 async function open(userId: string, documentName: string) {
 	const c = connect({ origin: app.origin, documentName, cookie: await cookieFor(app, userId) });
 	await c.synced;
@@ -396,6 +413,59 @@ describe('creating and editing a customer', () => {
 			.poll(() => customerHistory([card]), { timeout: 10_000 })
 			.toEqual([['Anh Phúc', 'Công ty CP Phúc An', manager.id]]);
 	});
+
+	it('[B24] saves a rename whose cards cannot be written, and the queued job writes them later', async () => {
+		const id = await makeCustomer({ name: 'Cô Thảo', phones: ['+84905666777'] });
+		const card = await dealFor({
+			ownerId: ha.id,
+			title: 'Rèm cửa văn phòng',
+			customerId: id,
+			customerName: 'Cô Thảo'
+		});
+		await projected([card], id);
+		const shard = dealsDocName(defaultPipeline!.id, ha.id);
+		// Once no instance holds the shard (the shared lock every loaded document takes is gone),
+		// a log row that is no Yjs update makes its next load fail, as a broken row would.
+		await expect
+			.poll(
+				async () =>
+					(
+						await app.db.execute(sql`
+							select 1 from pg_locks
+							where locktype = 'advisory' and classid = ${collabLog.DOC_LOCK_CLASS}
+								and objid = hashtext(${shard})::oid`)
+					).length,
+				{ timeout: 15_000 }
+			)
+			.toBe(0);
+		const [broken] = await app.db
+			.insert(collabUpdates)
+			.values({ docName: shard, update: new Uint8Array([0xff, 0xff, 0xff, 0xff]) })
+			.returning({ seq: collabUpdates.seq });
+
+		const saved = await post(
+			`${base}/${id}/edit`,
+			customerForm({ name: 'Công ty TNHH Rèm Thảo', phones: ['0905 666 777'] }),
+			cookies.ha
+		);
+		// The customer is saved, the card could not be written, and the save queued the job.
+		expect(saved.status).toBe(303);
+		expect((await row(id)).name).toBe('Công ty TNHH Rèm Thảo');
+		const queued = await app.db.execute<{ state: string }>(sql`
+			select state from pgboss.job
+			where name = 'customer-cards' and data->>'customerId' = ${id}`);
+		expect(queued.length).toBe(1);
+		expect(readDeal(await storedState(shard, broken!.seq), card)?.customerName).toBe('Cô Thảo');
+
+		// The row is mended; the job's next try writes the card, as the user who saved.
+		await app.db.delete(collabUpdates).where(eq(collabUpdates.seq, broken!.seq));
+		await expect
+			.poll(async () => readDeal(await stored(shard), card)?.customerName, { timeout: 45_000 })
+			.toBe('Công ty TNHH Rèm Thảo');
+		await expect
+			.poll(() => customerHistory([card]), { timeout: 10_000 })
+			.toEqual([['Cô Thảo', 'Công ty TNHH Rèm Thảo', ha.id]]);
+	}, 90_000);
 
 	it('refuses an accountant as the owner', async () => {
 		const res = await post(
