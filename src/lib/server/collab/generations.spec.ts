@@ -51,6 +51,8 @@ function randomDealOps(board: TestBoard, doc: Y.Doc, seed: number, n: number, or
 					stageId: prng.pick(board.stageIds),
 					ownerId: board.ownerId,
 					amount: prng.int(1, 900) * 1_000_000,
+					// Half the cards start with a customer, so clearing one clears a creation value.
+					...(prng.chance(0.5) ? { customerName: `Khách ${seed}-${i}` } : {}),
 					at
 				},
 				origin
@@ -58,11 +60,15 @@ function randomDealOps(board: TestBoard, doc: Y.Doc, seed: number, n: number, or
 		} else if (kind <= 4) {
 			moveDeal(scope, { dealId, toStageId: prng.pick(board.stageIds), at }, origin);
 		} else if (kind <= 6) {
+			const edit = prng.int(0, 3);
 			updateDealFields(
 				doc,
-				prng.chance(0.5)
+				edit === 0
 					? { dealId, title: `Sửa ${seed}-${i}`, at }
-					: { dealId, amount: prng.int(1, 900) * 1_000_000, at },
+					: edit === 1
+						? { dealId, amount: prng.int(1, 900) * 1_000_000, at }
+						: // A customer typed or cleared (SPEC B25: null over a creation value).
+							{ dealId, customerName: edit === 2 ? `Khách mới ${seed}-${i}` : null, at },
 				origin
 			);
 		} else if (kind === 7) {
