@@ -334,7 +334,10 @@ function neighbours(input: { after?: string; before?: string }) {
 	return out;
 }
 
-/** Applies a patch where `null` clears an optional field (B25). Bumps `updatedAt` if anything changed. */
+/**
+ * Applies a patch where `null` clears an optional field (B25). Bumps `updatedAt` if anything
+ * changed.
+ */
 function write(
 	doc: Y.Doc,
 	card: Y.Map<unknown>,

@@ -108,4 +108,20 @@ describe('[B19] handing a deal to another owner', () => {
 		});
 		expect(cardField(dealsMap(newShard).get(id)!, 'lostReason')).toBeNull();
 	});
+	it('[B25] carries a cleared field once, and nothing when both copies already hold it cleared', () => {
+		const { oldShard, newShard, id } = board();
+		receiveDeal(newShard, { deal: readDeal(oldShard, id)!, ownerId: ha, at: 2_000 }, server);
+		handOver(oldShard, { dealId: id, toOwnerId: ha, at: 2_000 }, server);
+		// Offline on the old copy: the phone the card was created with is cleared.
+		updateDealFields(oldShard, { dealId: id, customerPhone: null, at: 3_000 }, user);
+		const from = () => readDeal(oldShard, id)!;
+		const keys = ['customerPhone'];
+		expect(forwardEdits(newShard, { from: from(), keys, at: 4_000 }, server)).toEqual(keys);
+		expect(readDeal(newShard, id)!.customerPhone).toBeUndefined();
+		let updates = 0;
+		newShard.on('update', () => updates++);
+		expect(forwardEdits(newShard, { from: from(), keys, at: 5_000 }, server)).toEqual([]);
+		expect(updates).toBe(0);
+		expect(readDeal(newShard, id)!.updatedAt).toBe(4_000);
+	});
 });

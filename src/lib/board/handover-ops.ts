@@ -90,7 +90,11 @@ export function forwardEdits(
 	const patch: Record<string, unknown> = {};
 	for (const key of keys) {
 		const value = checked(key, from[key as keyof Deal]);
-		if (value !== SKIP && cardField(card, key) !== value) patch[key] = value;
+		if (value === SKIP) continue;
+		// A cleared field may read null (over a creation value, B25) or undefined: both are empty.
+		const differs =
+			value === undefined ? cardField(card, key) != null : cardField(card, key) !== value;
+		if (differs) patch[key] = value;
 	}
 	const written = Object.keys(patch);
 	if (written.length === 0) return [];
