@@ -87,7 +87,8 @@ it('[B23] leaves nothing of a rewrite cut by SIGKILL, and the next compaction co
 		});
 	const stateBefore = (await row())!.state;
 	const before = Y.encodeStateVector(shard);
-	moveDeal(scope, { dealId: ids[0]!, toStageId: stageIds.at(-1)!, after: ids[1] }, as);
+	const target = readDeals(shard).find((d) => d.id === ids[1])!.stageId;
+	moveDeal(scope, { dealId: ids[0]!, toStageId: target, after: ids[1] }, as);
 	const [logged] = await app.db
 		.insert(collabUpdates)
 		.values({ docName: shardName, update: Y.encodeStateAsUpdate(shard, before), userId: owner.id })
@@ -112,6 +113,14 @@ it('[B23] leaves nothing of a rewrite cut by SIGKILL, and the next compaction co
 		await boss.stop({ graceful: false, wait: true });
 	}
 	await expect.poll(deleteWaiting, { timeout: 20_000 }).toBe(true);
+	// Inside the rewrite: that transaction has written the archive (it holds the table's write lock).
+	const archiving = await app.db.execute(sql`
+		select 1 from pg_locks l
+		join pg_class c on c.oid = l.relation
+		join pg_stat_activity a on a.pid = l.pid
+		where c.relname = 'collab_generations' and l.mode = 'RowExclusiveLock'
+			and a.query ilike 'delete from "collab_updates"%'`);
+	expect(archiving.length).toBe(1);
 
 	await app.kill('SIGKILL');
 	// Its backend finishes the delete once the row is free, then finds its client gone: rollback.
