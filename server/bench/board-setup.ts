@@ -2,7 +2,7 @@ import { generateKeyBetween } from 'fractional-indexing';
 import { v7 as uuidv7 } from 'uuid';
 import * as Y from 'yjs';
 import { dealsDocName, pipelineDocName, readStages } from '$lib/board/doc';
-import { createDeal, initPipeline } from '$lib/board/ops';
+import { createDeal, initPipeline, moveDeal } from '$lib/board/ops';
 import { Prng } from '$lib/board/testing/prng';
 import * as sessions from '$lib/server/auth/session';
 import type { Db } from '$lib/server/db';
@@ -156,7 +156,8 @@ export async function createPipeline(
 }
 
 /** A deals shard of `ownerId` with `deals` deals spread over the stages (each naming one of the
- * organisation's customers), stored as a snapshot. */
+ * organisation's customers), stored as a snapshot; with `moveEach`, every deal is then moved
+ * once, to the end of a random column, as a board that has been worked on holds them. */
 export async function createShard(
 	db: Db,
 	{
@@ -164,13 +165,15 @@ export async function createShard(
 		ownerId,
 		customers,
 		deals,
-		seed
+		seed,
+		moveEach = false
 	}: {
 		pipeline: SeededPipeline;
 		ownerId: string;
 		customers: Customer[];
 		deals: number;
 		seed: number;
+		moveEach?: boolean;
 	}
 ): Promise<SeededShard> {
 	const prng = new Prng(seed);
@@ -205,6 +208,12 @@ export async function createShard(
 		);
 		last.set(stageId, id);
 		dealIds.push(id);
+	}
+	if (moveEach) {
+		for (const dealId of dealIds) {
+			const toStageId = prng.pick(pipeline.stageIds);
+			moveDeal({ pipelineDoc, dealDoc }, { dealId, toStageId, at: (at += 60_000) }, origin);
+		}
 	}
 	const docName = dealsDocName(pipeline.id, ownerId);
 	const state = Y.encodeStateAsUpdate(dealDoc);

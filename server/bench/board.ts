@@ -221,8 +221,9 @@ async function seed(db: Parameters<typeof createTeam>[0]) {
 	const team = await createTeam(db, { name: 'Công ty bench bộ nhớ' });
 	const boards: { pipeline: SeededPipeline; shardDocName: string; shardState: Uint8Array }[] = [];
 	let position: string | null = null;
-	// Two more boards warm the server up (code compiled, buffers grown) before the baseline.
-	for (let i = 0; i < MEMORY_BOARDS + WARMUP_BOARDS; i++) {
+	// Two more boards warm the server up (code compiled, buffers grown) before the baseline; then
+	// as many again whose every deal has been moved once (board.mem_per_board_moved_kb).
+	for (let i = 0; i < 2 * MEMORY_BOARDS + WARMUP_BOARDS; i++) {
 		const pipeline = await createPipeline(db, {
 			orgId: team.orgId,
 			createdBy: team.owner.id,
@@ -235,7 +236,8 @@ async function seed(db: Parameters<typeof createTeam>[0]) {
 			ownerId: team.owner.id,
 			customers: team.customers,
 			deals: DEALS_PER_MEMORY_BOARD,
-			seed: 10_000 + i
+			seed: 10_000 + i,
+			moveEach: i >= MEMORY_BOARDS + WARMUP_BOARDS
 		});
 		boards.push({ pipeline, shardDocName: shard.docName, shardState: shard.state });
 	}
@@ -269,7 +271,8 @@ async function memoryFigures({
 	const { origin } = server;
 	const { token, idleDocNames } = data.memory;
 	const boards = data.memory.boards.slice(0, MEMORY_BOARDS);
-	const warmup = data.memory.boards.slice(MEMORY_BOARDS);
+	const warmup = data.memory.boards.slice(MEMORY_BOARDS, MEMORY_BOARDS + WARMUP_BOARDS);
+	const moved = data.memory.boards.slice(MEMORY_BOARDS + WARMUP_BOARDS);
 	const inspector = await connectInspector(inspectPort);
 	try {
 		// Idle connections: each an authenticated socket with a small pipeline document open, as
@@ -352,7 +355,30 @@ async function memoryFigures({
 				`(→ ${mb(s4.live)} MB); RSS per board ${kb(rssPerBoard).toFixed(0)} KB (${mb(s2.rss)} → ${mb(s3.rss)} → ${mb(s4.rss)} MB); ` +
 				`the ${DEALS_PER_MEMORY_BOARD}-deal shard alone as a bare Y.Doc holds ${kb(bareDoc).toFixed(0)} KB of heap ` +
 				`(${kb(boards[0]!.shardState.length).toFixed(0)} KB encoded), measured in the bench process; ` +
-				`a board with a long edit history holds more (see board.doc_growth_ratio)`
+				`a board with a long edit history holds more (see board.doc_growth_ratio, board.mem_per_board_moved_kb)`
+		});
+
+		// The same, for boards whose every deal has been moved once since it was made (SPEC B25:
+		// a move adds the card's own stage, order and time-entered entries to its creation one).
+		await waitIdle(origin);
+		const s5 = await snapshot(origin, inspector);
+		const worked = await openMany(
+			origin,
+			moved.map((b) => ({ token, docNames: [b.pipeline.docName, b.shardDocName] })),
+			`${MEMORY_BOARDS} boards of ${DEALS_PER_MEMORY_BOARD} deals, each moved once`
+		);
+		const s6 = await snapshot(origin, inspector);
+		for (const s of worked) s.destroy();
+		report({
+			metric: 'board.mem_per_board_moved_kb',
+			value: kb((s6.live - s5.live) / MEMORY_BOARDS - sockets),
+			unit: 'KB',
+			target: 'none',
+			note:
+				`beside board.mem_per_board_kb (no target of its own): the same for ${MEMORY_BOARDS} boards whose ${DEALS_PER_MEMORY_BOARD} deals ` +
+				`were each moved once after they were made; ${mb(s5.live)} → ${mb(s6.live)} MB, the same ${kb(sockets).toFixed(1)} KB per socket taken off; ` +
+				`the shard alone as a bare Y.Doc ${kb(yDocHeapBytes(moved[0]!.shardState)).toFixed(0)} KB ` +
+				`(${kb(moved[0]!.shardState.length).toFixed(0)} KB encoded)`
 		});
 		await waitIdle(origin);
 	} finally {
