@@ -182,10 +182,7 @@ function baseOf(card: Y.Map<unknown>): Record<string, unknown> | undefined {
  * was created with (SPEC B25). Every reader of a card field goes through here.
  */
 export function cardField(card: Y.Map<unknown>, key: string): unknown {
-	const own = card.get(key);
-	if (own !== undefined) return own;
-	const base = baseOf(card);
-	return base && Object.hasOwn(base, key) ? base[key] : undefined;
+	return cardReader(card)(key);
 }
 
 /** `cardField` for many fields of one card: reads its creation entry once (the board's readers). */

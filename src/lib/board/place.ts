@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { cardField, dealsMap, textOf } from './doc';
+import { cardReader, dealsMap, textOf } from './doc';
 import { BoardOpError } from './errors';
 import { compareOrder, keyBetween } from './order';
 import { stageIndex } from './read';
@@ -92,12 +92,9 @@ function spot(docs: readonly Y.Doc[], id: string): Spot | null {
 	// The written shard comes first: its copy is the one the op moves.
 	for (const doc of docs) {
 		const card = dealsMap(doc).get(id);
-		if (card)
-			return {
-				id,
-				order: textOf(cardField(card, 'order')),
-				stageId: textOf(cardField(card, 'stageId'))
-			};
+		if (!card) continue;
+		const field = cardReader(card);
+		return { id, order: textOf(field('order')), stageId: textOf(field('stageId')) };
 	}
 	return null;
 }
@@ -128,9 +125,10 @@ function nearest(
 		for (const [id, card] of dealsMap(doc)) {
 			if (id === exclude || seen?.has(id)) continue;
 			seen?.add(id);
-			const cardStage = textOf(cardField(card, 'stageId'));
+			const field = cardReader(card);
+			const cardStage = textOf(field('stageId'));
 			if (resolve(cardStage) !== stageId) continue;
-			const s = { id, order: textOf(cardField(card, 'order')), stageId: cardStage };
+			const s = { id, order: textOf(field('order')), stageId: cardStage };
 			if (above ? compareOrder(s, above) <= 0 : below && compareOrder(s, below) >= 0) continue;
 			// Above a card: the lowest such; otherwise the highest.
 			if (!best || (above ? compareOrder(s, best) < 0 : compareOrder(s, best) > 0)) best = s;

@@ -1,5 +1,12 @@
 import * as Y from 'yjs';
-import { dealsDocName, dealsMap, parseBoardDocName, readSettings, textOf } from '$lib/board/doc';
+import {
+	dealField,
+	dealsDocName,
+	dealsMap,
+	parseBoardDocName,
+	readSettings,
+	textOf
+} from '$lib/board/doc';
 import { readStates } from '../collab/log';
 import type { Db, Tx } from '../db';
 import { shardNames } from '../pipelines/pipelines.repo';
@@ -15,7 +22,6 @@ import {
 	stageRows,
 	type DealRow
 } from './rows';
-import { readDeal } from '$lib/board/read';
 
 // The live projection of one loaded document into the tables, in one transaction per flush.
 // The caller (server/collab/projection.extension.ts) says which cards or stages changed and
@@ -130,7 +136,7 @@ export async function projectShard(
 					before: before.get(r.id),
 					after: r,
 					actorId: attribution.get(r.id) ?? null,
-					amountReason: textOf(readDeal(dealDoc, r.id)?.amountReason) || null
+					amountReason: textOf(dealField(dealDoc, r.id, 'amountReason')) || null
 				})
 			);
 		const { createdDealIds } = await repo.insertEvents(tx, { events });
