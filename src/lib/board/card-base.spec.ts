@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CARD_BASE, cardField, dealsMap } from './doc';
+import { CARD_BASE, CARD_PLACE, cardField, dealsMap } from './doc';
 import { moveDeal, setLastContact, setStatus, updateDealFields } from './ops';
 import { readDeal } from './read';
 import { replica, server, sync, testBoard, user } from './testing/board';
@@ -13,7 +13,7 @@ const structs = (doc: Y.Doc) =>
 	[...doc.store.clients.values()].reduce((n, list) => n + list.length, 0);
 
 describe('[B25] a card holds its fields as one creation entry plus what was written since', () => {
-	it('is created as one entry, and a move adds only the fields it writes', () => {
+	it('is created as one entry, and a move adds one entry for where the card is (B26)', () => {
 		const b = testBoard();
 		const id = b.deal('Máy lọc nước Karofi', {
 			customerName: 'Chị Lan',
@@ -25,7 +25,7 @@ describe('[B25] a card holds its fields as one creation entry plus what was writ
 		expect(cardField(card, 'customerPhone')).toBe('+84912345678');
 
 		moveDeal(b.scope, { dealId: id, toStageId: b.stageIds[1]!, at: b.tick() }, user);
-		expect([...card.keys()].sort()).toEqual([CARD_BASE, 'order', 'stageEnteredAt', 'stageId']);
+		expect([...card.keys()].sort()).toEqual([CARD_BASE, CARD_PLACE]);
 		expect(readDeal(b.dealDoc, id)).toMatchObject({
 			title: 'Máy lọc nước Karofi',
 			stageId: b.stageIds[1],
@@ -110,9 +110,12 @@ describe('[B25] a card holds its fields as one creation entry plus what was writ
 		updateDealFields(b.dealDoc, { dealId: id, customerName: null, at: b.tick() }, user);
 		moveDeal(b.scope, { dealId: id, toStageId: b.stageIds[2]!, at: b.tick() }, user);
 		const card = dealsMap(b.dealDoc).get(id)!;
-		// As before B25: the cleared field's entry is gone, no `base` appears.
+		// As before B25: the cleared field's entry is gone, no `base` appears. The move wrote
+		// where the card is as one entry and took the three old entries away (B26).
 		expect(card.has('customerName')).toBe(false);
 		expect(card.has(CARD_BASE)).toBe(false);
+		expect(card.has(CARD_PLACE)).toBe(true);
+		for (const key of ['stageId', 'order', 'stageEnteredAt']) expect(card.has(key)).toBe(false);
 		expect(readDeal(b.dealDoc, id)).toMatchObject({
 			stageId: b.stageIds[2],
 			amount: 12_000_000

@@ -5,6 +5,7 @@ import {
 	dealsMap,
 	newCard,
 	readAllStages,
+	setCardPlace,
 	type DealStatus
 } from './doc';
 import { BoardOpError } from './errors';
@@ -93,15 +94,18 @@ export function moveDeal(
 		...neighbours(input)
 	});
 	if (order === null) return;
-	const stored = cardField(card, 'stageId');
 	const entered = fromStageId !== stageId;
+	const since = cardField(card, 'stageEnteredAt');
 	scope.dealDoc.transact(() => {
-		// Only what changes is written: every overwritten value stays in the document as a
-		// tombstone for good (SPEC B17). So a move leaves `updatedAt` alone: `stageEnteredAt`
-		// already dates a stage change, and a reorder within a column is no update of the deal.
-		if (stored !== stageId) card.set('stageId', stageId);
-		card.set('order', order);
-		if (entered) card.set('stageEnteredAt', at);
+		// One entry, stage, key and time together (SPEC B26): every overwritten value stays in
+		// the document as a tombstone for good (B17). A move leaves `updatedAt` alone:
+		// `stageEnteredAt` already dates a stage change, and a reorder within a column is no
+		// update of the deal.
+		setCardPlace(card, {
+			stageId,
+			order,
+			stageEnteredAt: !entered && Number.isSafeInteger(since) ? (since as number) : at
+		});
 	}, origin);
 }
 
@@ -313,9 +317,7 @@ export function moveDealsFromDeletedStages(
 		for (const w of writes) {
 			const card = dealsMap(scope.dealDoc).get(w.id)!;
 			// A move like any other: stage, key and the time it entered; not updatedAt (SPEC B7).
-			card.set('stageId', w.stageId);
-			card.set('order', w.order);
-			card.set('stageEnteredAt', at);
+			setCardPlace(card, { stageId: w.stageId, order: w.order, stageEnteredAt: at });
 		}
 	}, origin);
 	return writes.length;

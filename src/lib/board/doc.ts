@@ -171,9 +171,12 @@ export function dealsMap(doc: Y.Doc) {
 export const CARD_BASE = 'base';
 
 function baseOf(card: Y.Map<unknown>): Record<string, unknown> | undefined {
-	const base = card.get(CARD_BASE);
-	return base !== null && typeof base === 'object' && !Array.isArray(base)
-		? (base as Record<string, unknown>)
+	return plainObject(card.get(CARD_BASE));
+}
+
+function plainObject(v: unknown): Record<string, unknown> | undefined {
+	return v !== null && typeof v === 'object' && !Array.isArray(v)
+		? (v as Record<string, unknown>)
 		: undefined;
 }
 
@@ -185,20 +188,65 @@ export function cardField(card: Y.Map<unknown>, key: string): unknown {
 	return cardReader(card)(key);
 }
 
+/**
+ * The entry of a card holding, as one plain object, where it is: `stageId`, `order` and
+ * `stageEnteredAt` (SPEC B26). Every move writes it whole, and no op writes those three fields
+ * as entries of their own any more; an own entry of one of them (written by code from before
+ * this rule) still takes precedence, and the next move deletes it.
+ */
+export const CARD_PLACE = 'place';
+
+/** The fields a card's place entry holds (SPEC B26). */
+export const placeFields = ['stageId', 'order', 'stageEnteredAt'] as const;
+export type CardPlace = { stageId: string; order: string; stageEnteredAt: number };
+
+function placeOf(card: Y.Map<unknown>): Record<string, unknown> | undefined {
+	return plainObject(card.get(CARD_PLACE));
+}
+
 /** `cardField` for many fields of one card: reads its creation entry once (the board's readers). */
 export function cardReader(card: Y.Map<unknown>): (key: string) => unknown {
 	const base = baseOf(card);
+	const place = placeOf(card);
 	return (key) => {
 		const own = card.get(key);
-		if (own !== undefined || !base) return own;
-		return Object.hasOwn(base, key) ? base[key] : undefined;
+		if (own !== undefined) return own;
+		if (place && isPlaceField(key) && Object.hasOwn(place, key)) return place[key];
+		return base && Object.hasOwn(base, key) ? base[key] : undefined;
 	};
+}
+
+function isPlaceField(key: string) {
+	return key === 'stageId' || key === 'order' || key === 'stageEnteredAt';
+}
+
+/**
+ * Writes where a card is, as one entry (SPEC B26), and deletes the own entries of those fields
+ * an older client may have written (they would hide it). Call inside a transaction.
+ */
+export function setCardPlace(card: Y.Map<unknown>, place: CardPlace) {
+	card.set(CARD_PLACE, {
+		stageId: place.stageId,
+		order: place.order,
+		stageEnteredAt: place.stageEnteredAt
+	});
+	for (const key of placeFields) if (card.has(key)) card.delete(key);
+}
+
+/**
+ * The card fields an entry of a card holds: its creation entry every field, its place entry
+ * the three of B26, any other entry its own (for code that watches which entries changed).
+ */
+export function fieldsOfEntry(key: string): readonly string[] {
+	if (key === CARD_BASE) return dealFields;
+	if (key === CARD_PLACE) return placeFields;
+	return [key];
 }
 
 /** The fields a card holds a value for, `null` included (its own entries and its creation's). */
 export function cardFieldNames(card: Y.Map<unknown>): string[] {
 	const names = new Set(Object.keys(baseOf(card) ?? {}));
-	for (const key of card.keys()) if (key !== CARD_BASE) names.add(key);
+	for (const key of card.keys()) for (const name of fieldsOfEntry(key)) names.add(name);
 	return [...names].filter((key) => cardField(card, key) !== undefined);
 }
 

@@ -15,10 +15,11 @@ describe('[B17] document size after 100,000 moves in a 500-deal shard', () => {
 	}, 120_000);
 
 	// The ≤ 2× target itself (board.doc_growth_ratio) is a figure printed by `npm run bench -- --only
-	// board`: measured ≈ 10× (v2 encoding ≈ 2.8×), because every overwritten Y.Map value stays as
-	// a tombstone struct. Compacting history is the collab server's to build (SPEC B17).
+	// board`, for the stored shard once rewritten without its history (SPEC B23). Held in memory
+	// after these moves it is ≈ 5.4× (v2 encoding ≈ 2.1×) since B26, because every overwritten
+	// Y.Map value stays as a tombstone struct: one per move.
 	it('[B17] grows by a bounded amount per move, so size is linear in moves', () => {
 		expect(r.bytesPerMove).toBeGreaterThan(0);
-		expect(r.bytesPerMove).toBeLessThanOrEqual(32);
+		expect(r.bytesPerMove).toBeLessThanOrEqual(12);
 	});
 });

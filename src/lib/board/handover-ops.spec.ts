@@ -1,12 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { cardField, cardFieldNames, dealsMap } from './doc';
+import { CARD_BASE, CARD_PLACE, cardField, cardFieldNames, dealsMap } from './doc';
 import {
 	createDeal,
 	forwardEdits,
 	handOver,
 	initPipeline,
+	moveDeal,
 	receiveDeal,
 	setStatus,
 	updateDealFields
@@ -108,6 +109,34 @@ describe('[B19] handing a deal to another owner', () => {
 		});
 		expect(cardField(dealsMap(newShard).get(id)!, 'lostReason')).toBeNull();
 	});
+	it('[B26] carries a late move over whole, from the name of the entry that changed', () => {
+		const { pipelineDoc, oldShard, newShard, id, stages } = board();
+		receiveDeal(newShard, { deal: readDeal(oldShard, id)!, ownerId: ha, at: 2_000 }, server);
+		handOver(oldShard, { dealId: id, toOwnerId: ha, at: 2_000 }, server);
+		// Offline on the old copy: the card goes back to the first column.
+		moveDeal(
+			{ pipelineDoc, dealDoc: oldShard },
+			{ dealId: id, toStageId: stages[0]!, at: 3_000 },
+			user
+		);
+		// The hand-over extension passes the keys of the card's entries that changed.
+		const keys = [...dealsMap(oldShard).get(id)!.keys()].filter((k) => k === CARD_PLACE);
+		const written = forwardEdits(
+			newShard,
+			{ from: readDeal(oldShard, id)!, keys, at: 4_000 },
+			server
+		);
+		// Alone in either column, the card's key is the same in both: only what differs is named.
+		expect(written.sort()).toEqual(['stageEnteredAt', 'stageId']);
+		const { stageId, order, stageEnteredAt } = readDeal(oldShard, id)!;
+		expect(readDeal(newShard, id)).toMatchObject({ stageId, order, stageEnteredAt, ownerId: ha });
+		expect([...dealsMap(newShard).get(id)!.keys()].sort()).toEqual([
+			CARD_BASE,
+			CARD_PLACE,
+			'updatedAt'
+		]);
+	});
+
 	it('[B25] carries a cleared field once, and nothing when both copies already hold it cleared', () => {
 		const { oldShard, newShard, id } = board();
 		receiveDeal(newShard, { deal: readDeal(oldShard, id)!, ownerId: ha, at: 2_000 }, server);

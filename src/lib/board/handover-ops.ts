@@ -1,11 +1,15 @@
 import type * as Y from 'yjs';
 import {
 	cardField,
+	cardReader,
 	clearCardField,
 	dealFields,
 	dealStatuses,
 	dealsMap,
+	fieldsOfEntry,
 	newCard,
+	placeFields,
+	setCardPlace,
 	type Deal
 } from './doc';
 import { BoardOpError } from './errors';
@@ -82,7 +86,11 @@ export function forwardEdits(
 ): string[] {
 	const card = dealsMap(dealDoc).get(input.from.id);
 	if (!card) throw new BoardOpError('deal_not_found', { field: 'dealId' });
-	const keys = new Set(input.keys.filter((k) => (copied as readonly string[]).includes(k)));
+	const keys = new Set(
+		input.keys
+			.flatMap((k) => fieldsOfEntry(k))
+			.filter((k) => (copied as readonly string[]).includes(k))
+	);
 	if (keys.has('status') || keys.has('lostReason') || keys.has('standbyUntil')) {
 		keys.add('status').add('lostReason').add('standbyUntil');
 	}
@@ -99,11 +107,21 @@ export function forwardEdits(
 	const written = Object.keys(patch);
 	if (written.length === 0) return [];
 	const at = v.time(input.at);
+	// Where the card is goes as one entry (B26), completed from the new copy's own.
+	const moved = placeFields.some((k) => k in patch);
+	const read = cardReader(card);
+	const here = {
+		stageId: (patch.stageId ?? read('stageId')) as string,
+		order: (patch.order ?? read('order')) as string,
+		stageEnteredAt: (patch.stageEnteredAt ?? read('stageEnteredAt')) as number
+	};
 	dealDoc.transact(() => {
 		for (const [k, val] of Object.entries(patch)) {
+			if ((placeFields as readonly string[]).includes(k)) continue;
 			if (val === undefined) clearCardField(card, k);
 			else card.set(k, val);
 		}
+		if (moved) setCardPlace(card, here);
 		card.set('updatedAt', at);
 	}, origin);
 	return written;

@@ -69,7 +69,7 @@ describe('generations', () => {
 			ids.push(id);
 			createDeal(scope, { id, title: `Deal ${i}`, stageId: stageIds[0]!, ownerId: owner.id }, as);
 		}
-		for (let i = 0; i < 600; i++) {
+		for (let i = 0; i < 1500; i++) {
 			const dealId = ids[(i * 7) % ids.length]!;
 			moveDeal(scope, { dealId, toStageId: stageIds[i % stageIds.length]! }, as);
 		}

@@ -2,10 +2,12 @@ import { generateKeyBetween } from 'fractional-indexing';
 import type * as Y from 'yjs';
 import {
 	CARD_BASE,
+	CARD_PLACE,
 	cardField,
 	dealFields,
 	dealStatuses,
 	dealsMap,
+	placeFields,
 	readAllStages,
 	readStages,
 	settingsMap,
@@ -101,8 +103,23 @@ export function cardViolations(doc: Y.Doc): string[] {
 			bad('creation entry is not an object');
 		}
 		const baseKeys = base && typeof base === 'object' ? Object.keys(base) : [];
+		const place = card.get(CARD_PLACE);
+		if (
+			place !== undefined &&
+			(place === null || typeof place !== 'object' || Array.isArray(place))
+		) {
+			bad('place entry is not an object');
+		}
+		const placeKeys = place && typeof place === 'object' ? Object.keys(place) : [];
+		for (const key of placeKeys) {
+			if (!(placeFields as readonly string[]).includes(key)) bad(`orphan place field ${key}`);
+		}
 		for (const key of [...card.keys(), ...baseKeys]) {
-			if (key !== CARD_BASE && !(dealFields as readonly string[]).includes(key)) {
+			if (
+				key !== CARD_BASE &&
+				key !== CARD_PLACE &&
+				!(dealFields as readonly string[]).includes(key)
+			) {
 				bad(`orphan field ${key}`);
 			}
 		}
