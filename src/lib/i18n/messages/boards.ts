@@ -1,6 +1,7 @@
 export const vi = {
 	'board.back': 'Các quy trình',
 	'board.settings': 'Cài đặt quy trình',
+	'board.drawerFailed': 'Không mở được trang giao dịch. Hãy tải lại trang.',
 	'board.loading': 'Đang mở bảng…',
 	'board.refused': 'Bạn không còn quyền xem một phần bảng này. Tải lại trang để cập nhật.',
 	'board.reload': 'Tải lại',

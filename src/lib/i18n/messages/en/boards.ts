@@ -3,6 +3,7 @@ import type { vi } from '../boards';
 export const en: Record<keyof typeof vi, string> = {
 	'board.back': 'Pipelines',
 	'board.settings': 'Pipeline settings',
+	'board.drawerFailed': 'Could not open the deal page. Please reload.',
 	'board.loading': 'Opening the board…',
 	'board.refused': 'You can no longer see part of this board. Reload the page to update it.',
 	'board.reload': 'Reload',
