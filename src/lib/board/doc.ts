@@ -216,7 +216,9 @@ export function cardReader(card: Y.Map<unknown>): (key: string) => unknown {
 	};
 }
 
-function isPlaceField(key: string) {
+/** Whether `key` is one of the fields a card's place entry holds (SPEC B26). */
+export function isPlaceField(key: string) {
+	// `placeFields`, spelled out: this runs for every field a board reads.
 	return key === 'stageId' || key === 'order' || key === 'stageEnteredAt';
 }
 

@@ -7,8 +7,8 @@ import {
 	dealStatuses,
 	dealsMap,
 	fieldsOfEntry,
+	isPlaceField,
 	newCard,
-	placeFields,
 	setCardPlace,
 	type Deal
 } from './doc';
@@ -108,7 +108,7 @@ export function forwardEdits(
 	if (written.length === 0) return [];
 	const at = v.time(input.at);
 	// Where the card is goes as one entry (B26), completed from the new copy's own.
-	const moved = placeFields.some((k) => k in patch);
+	const moved = written.some(isPlaceField);
 	const read = cardReader(card);
 	const here = {
 		stageId: (patch.stageId ?? read('stageId')) as string,
@@ -117,7 +117,7 @@ export function forwardEdits(
 	};
 	dealDoc.transact(() => {
 		for (const [k, val] of Object.entries(patch)) {
-			if ((placeFields as readonly string[]).includes(k)) continue;
+			if (isPlaceField(k)) continue;
 			if (val === undefined) clearCardField(card, k);
 			else card.set(k, val);
 		}
