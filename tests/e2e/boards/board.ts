@@ -1,4 +1,4 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { logIn } from '../support/app';
 
 // Steps shared by the board specs: a demo member's page on a demo board, and readers of what
@@ -7,8 +7,11 @@ import { logIn } from '../support/app';
 export const DEMO_PASSWORD = 'chot-demo-2026';
 
 /** Logs a demo member in, in a context of their own, and opens the board named `board`. */
-export async function openBoard(browser: Browser, { who, board }: { who: string; board: string }) {
-	const context = await browser.newContext();
+export async function openBoard(
+	browser: Browser,
+	{ who, board, options }: { who: string; board: string; options?: BrowserContextOptions }
+) {
+	const context = await browser.newContext(options);
 	const page = await context.newPage();
 	await logIn(page, { email: `${who}@demo.chot.vn`, password: DEMO_PASSWORD });
 	await page.waitForURL(/\/o\/[0-9a-f-]+\//);
