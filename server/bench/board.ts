@@ -358,8 +358,8 @@ async function memoryFigures({
 				`a board with a long edit history holds more (see board.doc_growth_ratio, board.mem_per_board_moved_kb)`
 		});
 
-		// The same, for boards whose every deal has been moved once since it was made (SPEC B25:
-		// a move adds the card's own stage, order and time-entered entries to its creation one).
+		// The same, for boards whose every deal has been moved once since it was made (SPEC B26:
+		// a move adds the card's place entry beside its creation one).
 		await waitIdle(origin);
 		const s5 = await snapshot(origin, inspector);
 		const worked = await openMany(

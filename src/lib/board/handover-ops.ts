@@ -107,21 +107,21 @@ export function forwardEdits(
 	const written = Object.keys(patch);
 	if (written.length === 0) return [];
 	const at = v.time(input.at);
-	// Where the card is goes as one entry (B26), completed from the new copy's own.
-	const moved = written.some(isPlaceField);
 	const read = cardReader(card);
-	const here = {
-		stageId: (patch.stageId ?? read('stageId')) as string,
-		order: (patch.order ?? read('order')) as string,
-		stageEnteredAt: (patch.stageEnteredAt ?? read('stageEnteredAt')) as number
-	};
 	dealDoc.transact(() => {
 		for (const [k, val] of Object.entries(patch)) {
 			if (isPlaceField(k)) continue;
 			if (val === undefined) clearCardField(card, k);
 			else card.set(k, val);
 		}
-		if (moved) setCardPlace(card, here);
+		// Where the card is goes as one entry (B26), completed from the new copy's own.
+		if (written.some(isPlaceField)) {
+			setCardPlace(card, {
+				stageId: (patch.stageId ?? read('stageId')) as string,
+				order: (patch.order ?? read('order')) as string,
+				stageEnteredAt: (patch.stageEnteredAt ?? read('stageEnteredAt')) as number
+			});
+		}
 		card.set('updatedAt', at);
 	}, origin);
 	return written;
